@@ -19,7 +19,7 @@ export class RecoveryCode {
   @Column({ name: 'code_hash', type: 'char', length: 64 })
   codeHash!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })

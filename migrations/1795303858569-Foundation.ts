@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Foundation1795303511637 implements MigrationInterface {
-    name = 'Foundation1795303511637'
+export class Foundation1795303858569 implements MigrationInterface {
+    name = 'Foundation1795303858569'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -44,8 +44,8 @@ export class Foundation1795303511637 implements MigrationInterface {
         await queryRunner.query(`
             CREATE TABLE "practices" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-                "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+                "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 "name" character varying(200) NOT NULL,
                 "timezone" character varying(64) NOT NULL,
                 "settings" jsonb NOT NULL,
@@ -63,8 +63,8 @@ export class Foundation1795303511637 implements MigrationInterface {
         await queryRunner.query(`
             CREATE TABLE "users" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-                "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+                "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 "practice_id" uuid NOT NULL,
                 "email" character varying(254) NOT NULL,
                 "full_name" character varying(200),
@@ -91,8 +91,8 @@ export class Foundation1795303511637 implements MigrationInterface {
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "practice_id" uuid NOT NULL,
                 "user_id" uuid NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-                "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+                "expires_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL,
                 "revoked_at" TIMESTAMP WITH TIME ZONE,
                 "revoked_reason" character varying(40),
                 "totp_enrolment_only" boolean NOT NULL DEFAULT false,
@@ -108,7 +108,7 @@ export class Foundation1795303511637 implements MigrationInterface {
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "user_id" uuid NOT NULL,
                 "code_hash" character(64) NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 "used_at" TIMESTAMP WITH TIME ZONE,
                 CONSTRAINT "PK_d7156f4a16f70eb55911ad41901" PRIMARY KEY ("id")
             )
@@ -124,8 +124,8 @@ export class Foundation1795303511637 implements MigrationInterface {
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "session_id" uuid NOT NULL,
                 "token_hash" character(64) NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-                "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+                "expires_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL,
                 "used_at" TIMESTAMP WITH TIME ZONE,
                 CONSTRAINT "PK_7d8bee0204106019488c4c50ffa" PRIMARY KEY ("id")
             )
@@ -146,8 +146,8 @@ export class Foundation1795303511637 implements MigrationInterface {
                 "user_id" uuid NOT NULL,
                 "purpose" "public"."user_token_purpose" NOT NULL,
                 "token_hash" character(64) NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-                "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+                "expires_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL,
                 "used_at" TIMESTAMP WITH TIME ZONE,
                 "created_by" uuid,
                 CONSTRAINT "PK_63764db9d9aaa4af33e07b2f4bf" PRIMARY KEY ("id")

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessGuard } from './common/auth/auth.guard';
+import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { loggerParams } from './common/logging/logger.config';
+import { RedisModule } from './common/redis/redis.module';
+import { RequestContextInterceptor } from './common/tenancy/request-context.interceptor';
+import { ConfigModule } from './config/config.module';
+import { AppConfig, EnvSchema } from './config/env.schema';
+import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { MailModule } from './modules/mail/mail.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
+import { PracticesModule } from './modules/practices/practices.module';
+import { QueueModule } from './modules/queue/queue.module';
+import { UsersModule } from './modules/users/users.module';
+
+/** The HTTP API. It enqueues jobs but processes none. */
+@Module({})
+export class ApiModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [EnvSchema], useFactory: (c: EnvSchema) => loggerParams(c, 'api') }),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        MailModule,
+        MetricsModule,
+        HealthModule,
+        AuditModule,
+        PracticesModule,
+        UsersModule,
+        AuthModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { DataSource } from 'typeorm';
+import { EnvSchema } from '../../config/env.schema';
+import { UnauthorizedError } from '../errors/domain-error';
+import { asPracticeId, Principal } from '../tenancy/request-context';
+import type { UserRole } from '../../modules/users/user.entity';
+
+export const JWT_ISSUER = 'kintsugi';
+export const JWT_AUDIENCE = 'kintsugi-api';
+
+export interface AccessTokenClaims {
+  sub: string;
+  pid: string;
+  sid: string;
+}
+
+interface PrincipalRow {
+  user_id: string;
+  practice_id: string;
+  role: UserRole;
+  totp_enrolment_only: boolean;
+}
+
+/**
+ * Verifies the signature, then checks in one query that the session is live, the user active
+ * and the practice not suspended, so deactivation, logout and password change bite at once.
+ * The role comes from the database, not the token, so a role change applies immediately.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: EnvSchema,
+    private readonly dataSource: DataSource,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.JWT_SECRET,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<Principal> {
+    const rows: PrincipalRow[] = await this.dataSource.query(
+      `SELECT u.id AS user_id, u.practice_id, u.role, s.totp_enrolment_only
+         FROM auth_sessions s
+         JOIN users u ON u.id = s.user_id
+         JOIN practices p ON p.id = u.practice_id
+        WHERE s.id = $1 AND u.id = $2 AND u.practice_id = $3
+          AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND u.status = 'active' AND p.status = 'active'`,
+      [claims.sid, claims.sub, claims.pid],
+    );
+    const row = rows[0];
+    if (!row) throw new UnauthorizedError('Session is no longer valid', 'session_invalid');
+    return {
+      userId: row.user_id,
+      practiceId: asPracticeId(row.practice_id),
+      role: row.role,
+      sessionId: claims.sid,
+      totpEnrolmentOnly: row.totp_enrolment_only,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { InjectQueue } from '@nestjs/bull';
+import { DynamicModule, Module, OnApplicationBootstrap, Provider } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams } from './common/logging/logger.config';
+import { RedisModule } from './common/redis/redis.module';
+import { ConfigModule } from './config/config.module';
+import { AppConfig, EnvSchema, loadConfig } from './config/env.schema';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
+import { HeartbeatProcessor } from './modules/queue/heartbeat.processor';
+import { ALL_QUEUES, JOBS, QueueName, QUEUES } from './modules/queue/queue.constants';
+import { QueueModule } from './modules/queue/queue.module';
+
+/** WORKER_QUEUES picks which queues this process consumes, so workers scale apart. */
+export function consumedQueues(setting: string): QueueName[] {
+  if (setting.trim() === 'all') return ALL_QUEUES;
+  const wanted = setting.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((q) => !ALL_QUEUES.includes(q as QueueName));
+  if (unknown.length) throw new Error(`WORKER_QUEUES: unknown queue(s) ${unknown.join(', ')}`);
+  return wanted as QueueName[];
+}
+
+const PROCESSORS: Record<QueueName, Provider[]> = {
+  [QUEUES.maintenance]: [HeartbeatProcessor],
+};
+
+class HeartbeatScheduler implements OnApplicationBootstrap {
+  constructor(@InjectQueue(QUEUES.maintenance) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A repeatable job has one schedule however many workers start.
+    await this.queue.add(JOBS.heartbeat, { enqueuedAt: new Date().toISOString() }, { repeat: { every: 60_000 }, jobId: 'heartbeat' });
+  }
+}
+
+/** The worker: queue processors, its own health and metrics, no API routes. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+    const queues = consumedQueues(config.WORKER_QUEUES);
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [EnvSchema], useFactory: (c: EnvSchema) => loggerParams(c, 'worker') }),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        MetricsModule,
+        HealthModule,
+      ],
+      providers: [...queues.flatMap((q) => PROCESSORS[q]), ...(queues.includes(QUEUES.maintenance) ? [HeartbeatScheduler] : [])],
+    };
+  }
+}
