@@ -9,6 +9,18 @@ import { AppConfig, EnvSchema, loadConfig } from './config/env.schema';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { mountQueueDashboard } from './modules/queue/queue-dashboard';
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+const registeredRoutes = new WeakMap<object, RouteInfo[]>();
+
+/** Every route the router registered (what the authorization matrix is built from). */
+export function routesOf(app: NestFastifyApplication): RouteInfo[] {
+  return registeredRoutes.get(app) ?? [];
+}
+
 /** Builds the API application; main.api.ts listens on it, e2e tests drive it in-process. */
 export async function createApiApp(config: AppConfig = loadConfig()): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -37,6 +49,12 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RouteInfo[] = [];
+  registeredRoutes.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   fastify.addHook('onResponse', (req, reply, done) => {
     metrics.httpDuration
       .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
