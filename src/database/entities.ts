@@ -5,6 +5,30 @@ import { RefreshToken } from '../modules/auth/refresh-token.entity';
 import { UserToken } from '../modules/auth/user-token.entity';
 import { Practice } from '../modules/practices/practice.entity';
 import { User } from '../modules/users/user.entity';
+import { CareTeamMember } from '../modules/care-teams/care-team-member.entity';
+import { Client } from '../modules/clients/client.entity';
+import { Couple, CoupleMember } from '../modules/couples/couple.entity';
+import { ClinicalNote, ClinicalNoteAddendum } from '../modules/notes/clinical-note.entity';
+import { SafetyFlag } from '../modules/safety-flags/safety-flag.entity';
+import { CalendarFeed, ClinicalSession, SessionParticipant } from '../modules/sessions/clinical-session.entity';
 
 /** Every entity, listed once, for the app, the CLI data source and the schema-drift check. */
-export const ENTITIES = [Practice, User, AuthSession, RefreshToken, UserToken, RecoveryCode, AuditEvent];
+export const ENTITIES = [
+  Practice,
+  User,
+  AuthSession,
+  RefreshToken,
+  UserToken,
+  RecoveryCode,
+  AuditEvent,
+  Client,
+  Couple,
+  CoupleMember,
+  CareTeamMember,
+  SafetyFlag,
+  ClinicalSession,
+  SessionParticipant,
+  CalendarFeed,
+  ClinicalNote,
+  ClinicalNoteAddendum,
+];
