@@ -11,12 +11,20 @@ import { AppConfig, EnvSchema } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { AccessModule } from './common/access/access.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { PracticesModule } from './modules/practices/practices.module';
 import { QueueModule } from './modules/queue/queue.module';
 import { UsersModule } from './modules/users/users.module';
+import { CryptoModule } from './common/security/crypto.module';
+import { CareTeamsModule } from './modules/care-teams/care-teams.module';
+import { ClientsModule } from './modules/clients/clients.module';
+import { CouplesModule } from './modules/couples/couples.module';
+import { NotesModule } from './modules/notes/notes.module';
+import { SafetyFlagsModule } from './modules/safety-flags/safety-flags.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 
 /** The HTTP API. It enqueues jobs but processes none. */
 @Module({})
@@ -34,9 +42,17 @@ export class ApiModule {
         MetricsModule,
         HealthModule,
         AuditModule,
+        AccessModule,
         PracticesModule,
         UsersModule,
         AuthModule,
+        CryptoModule,
+        ClientsModule,
+        CareTeamsModule,
+        CouplesModule,
+        SafetyFlagsModule,
+        SessionsModule,
+        NotesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
