@@ -68,6 +68,10 @@ export class ClinicalSession extends TimestampedEntity {
   @Column({ name: 'status_changed_at', type: 'timestamptz', precision: 3, nullable: true })
   statusChangedAt!: Date | null;
 
+  /** Why it was cancelled or marked (short, staff-entered; never clinical narrative). */
+  @Column({ name: 'status_reason', type: 'varchar', length: 500, nullable: true })
+  statusReason!: string | null;
+
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy!: string;
 
