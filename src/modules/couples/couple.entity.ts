@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, VersionColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, VersionColumn } from 'typeorm';
 import { TimestampedEntity } from '../../common/entity-base';
 import { Client } from '../clients/client.entity';
 
@@ -8,10 +8,15 @@ export type CoupleStatus = (typeof COUPLE_STATUSES)[number];
 export const PRIVACY_POLICIES = ['no_secrets', 'limited_secrets'] as const;
 export type PrivacyPolicy = (typeof PRIVACY_POLICIES)[number];
 
+/** Why a couple was dissolved: a kind, not a narrative (the narrative belongs in clinical notes). */
+export const DISSOLUTION_REASONS = ['separated', 'conjoint_work_ended', 'created_in_error', 'other'] as const;
+export type DissolutionReason = (typeof DISSOLUTION_REASONS)[number];
+
 export const RECOVERY_ROLES = ['injured', 'involved', 'mutual'] as const;
 export type RecoveryRole = (typeof RECOVERY_ROLES)[number];
 
 @Entity({ name: 'couples' })
+@Check('couples_dissolved_at_matches_status', `(status = 'dissolved') = (dissolved_at IS NOT NULL)`)
 @Index('couples_practice_created_idx', ['practiceId', 'createdAt', 'id'])
 export class Couple extends TimestampedEntity {
   @Column({ name: 'practice_id', type: 'uuid' })
@@ -29,6 +34,18 @@ export class Couple extends TimestampedEntity {
 
   @Column({ name: 'dissolved_at', type: 'timestamptz', precision: 3, nullable: true })
   dissolvedAt!: Date | null;
+
+  @Column({ name: 'dissolved_by', type: 'uuid', nullable: true })
+  dissolvedBy!: string | null;
+
+  @Column({
+    name: 'dissolution_reason',
+    type: 'enum',
+    enum: DISSOLUTION_REASONS,
+    enumName: 'couple_dissolution_reason',
+    nullable: true,
+  })
+  dissolutionReason!: DissolutionReason | null;
 
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy!: string;
