@@ -26,3 +26,19 @@ export function passwordResetEmail(baseUrl: string, token: string, ttlMinutes: n
     ].join('\n'),
   };
 }
+
+/** A client's portal invitation: no clinical content, not even who the clinician is. */
+export function portalInvitationEmail(baseUrl: string, token: string, practiceName: string, ttlHours: number) {
+  return {
+    subject: `Your client portal at ${practiceName}`,
+    text: [
+      `${practiceName} has opened a client portal account for you on Kintsugi.`,
+      'There you can see your upcoming sessions, your homework and check-ins, and choose how you are reminded.',
+      '',
+      'Choose your password to activate your account:',
+      `${baseUrl}/accept-invitation?token=${token}`,
+      '',
+      `The link works once and expires in ${ttlHours} hours. If you did not expect it, ignore this message.`,
+    ].join('\n'),
+  };
+}
