@@ -114,6 +114,16 @@ export class ClinicalAccess {
       OR EXISTS (SELECT 1 FROM couple_members m JOIN care_team_members t ON t.couple_id = m.couple_id
                   WHERE m.client_id = ${alias}.id AND t.clinician_id = ${me}))`;
   }
+
+  /** Like clientListCondition, for list queries over couples aliased `alias` (record level). */
+  async coupleListCondition(p: Principal, alias: string, params: unknown[]): Promise<string> {
+    params.push(p.practiceId);
+    const practiceCond = `${alias}.practice_id = $${params.length}`;
+    if (p.role === 'client') return 'FALSE';
+    if (p.role === 'admin' || (await this.seeAll(p))) return practiceCond;
+    params.push(p.userId);
+    return `${practiceCond} AND EXISTS (SELECT 1 FROM care_team_members t WHERE t.couple_id = ${alias}.id AND t.clinician_id = $${params.length})`;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
