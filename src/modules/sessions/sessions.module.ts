@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CalendarController } from './calendar.controller';
+import { CalendarFeedService } from './calendar-feed.service';
+import { MeSessionsController } from './me-sessions.controller';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 
-@Module({})
+@Module({
+  controllers: [SessionsController, MeSessionsController, CalendarController],
+  providers: [SessionsService, SessionsRepository, CalendarFeedService],
+  exports: [SessionsRepository],
+})
 export class SessionsModule {}
