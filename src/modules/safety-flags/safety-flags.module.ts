@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ConjointPauseModule } from './conjoint-pause.module';
+import { SafetyFlagsController } from './safety-flags.controller';
+import { SafetyFlagsService } from './safety-flags.service';
 
-@Module({})
+@Module({
+  imports: [ConjointPauseModule],
+  controllers: [SafetyFlagsController],
+  providers: [SafetyFlagsService],
+  exports: [ConjointPauseModule],
+})
 export class SafetyFlagsModule {}
