@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Actor, bearer, createPractice, createStaff, http, PracticeWorld } from '../factories';
 import { addToCareTeam, insertClient, insertCouple } from '../factories/clinical';
 import { createPortalClient } from '../factories/portal';
@@ -331,6 +332,34 @@ describe('couples /v1/couples', () => {
       expect(res.body.data).toEqual([]);
       const all = await http(ctx).get('/v1/couples').set(...bearer(other.admin)).expect(200);
       expect(all.body.data.filter((c: { id: string }) => ids.includes(c.id))).toEqual([]);
+    });
+
+    it('reads a page, partners and pause included, in the same number of queries whatever its size (no N+1)', async () => {
+      // One partner of the newest couple carries an active high-severity IPV flag.
+      await ctx.db.query(
+        `INSERT INTO safety_flags (practice_id, client_id, kind, severity, status, raised_by, raised_at)
+         VALUES ($1, $2, 'intimate_partner_violence', 'high', 'active', $3, now())`,
+        [listWorld.practiceId, sharedClient, mine.id],
+      );
+      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+      const countFor = async (limit: number) => {
+        spy.mockClear();
+        const res = await http(ctx).get('/v1/couples').query({ limit }).set(...bearer(mine)).expect(200);
+        expect(res.body.data).toHaveLength(limit);
+        expect(res.body.data.every((c: { partners: unknown[] }) => c.partners.length === 2)).toBe(true);
+        expect(res.body.data[0]).toMatchObject({ id: ids[3], conjointWorkPaused: true, conjointWorkPauseReason: 'high_severity_ipv_flag' });
+        // Besides authentication and the visibility setting: the page (pause computed inside it) and its partners.
+        return spy.mock.calls.filter(([sql]) => /\b(couples|couple_members|safety_flags)\b/.test(String(sql))).length;
+      };
+      try {
+        const small = await countFor(1);
+        const large = await countFor(4);
+        expect(large).toBe(small);
+        expect(small).toBe(2);
+      } finally {
+        spy.mockRestore();
+        await ctx.db.query(`DELETE FROM safety_flags WHERE client_id = $1`, [sharedClient]);
+      }
     });
 
     it('401 anonymous, 403 portal client', async () => {
