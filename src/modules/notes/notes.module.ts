@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
+import { NotesController } from './notes.controller';
+import { NotesRepository } from './notes.repository';
+import { NotesService } from './notes.service';
 
-@Module({})
+@Module({
+  imports: [SessionsModule],
+  controllers: [NotesController],
+  providers: [NotesService, NotesRepository],
+})
 export class NotesModule {}
