@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACT_PATHS } from './logger.config';
+import { loggablePath, REDACT_PATHS } from './logger.config';
 
 function capture() {
   const lines: string[] = [];
@@ -28,5 +28,13 @@ describe('log redaction', () => {
       expect(out).not.toContain(leaked);
     }
     expect(out).toContain('u-1');
+  });
+});
+
+describe('loggablePath', () => {
+  it('drops the query string and masks calendar feed tokens', () => {
+    expect(loggablePath('/v1/clients?search=ada')).toBe('/v1/clients');
+    expect(loggablePath('/v1/calendar/AbC-123_xyz.ics?x=1')).toBe('/v1/calendar/[redacted].ics');
+    expect(loggablePath('/v1/sessions/5d1c')).toBe('/v1/sessions/5d1c');
   });
 });

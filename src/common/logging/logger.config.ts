@@ -26,6 +26,15 @@ export const REDACT_PATHS = [
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** Secret-bearing URL segments (the calendar feed token) are masked before a path is logged. */
+const SECRET_PATH_SEGMENTS = [/^(\/v1\/calendar\/)[^/]+(\.ics)$/];
+
+/** The request path as logs may show it: no query string, no secrets. */
+export function loggablePath(url: string): string {
+  const path = url.split('?')[0];
+  return SECRET_PATH_SEGMENTS.reduce((p, pattern) => p.replace(pattern, '$1[redacted]$2'), path);
+}
+
 export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -42,7 +51,7 @@ export function loggerParams(config: EnvSchema, service: 'api' | 'worker'): Para
       genReqId: requestIdFor,
       // Log the route pattern, not the URL: query strings may carry search terms.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: loggablePath(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customProps: (req: IncomingMessage) => {
