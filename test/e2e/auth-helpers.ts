@@ -84,6 +84,21 @@ export async function auditFor(ctx: TestContext, userId: string, action: string)
   );
 }
 
+/**
+ * The token of the newest mail to `to` whose subject matches, waiting for it to arrive (mail
+ * may be sent after the response). Pass `after` = messages already seen, to skip older mail.
+ */
+export async function mailedToken(ctx: TestContext, to: string, subject: RegExp, after = 0, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = ctx.mail.messages.slice(after).reverse().find((m) => m.to.includes(to) && subject.test(m.subject));
+    const token = mail && /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    if (token) return token;
+    if (Date.now() > deadline) throw new Error(`no mail for ${to} matching ${subject}`);
+    await sleep(25);
+  }
+}
+
 /** 200 when the access token still opens a session. */
 export async function meStatus(ctx: TestContext, accessToken: string): Promise<number> {
   return (await http(ctx).get('/v1/me').set(...bearer({ accessToken }))).status;
