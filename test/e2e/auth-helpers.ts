@@ -4,6 +4,7 @@
  */
 import { JwtService } from '@nestjs/jwt';
 import { authenticator } from 'otplib';
+import type request from 'supertest';
 import { hashPassword } from '../../src/common/security/passwords';
 import { bearer, http, uniqueEmail } from '../factories';
 import type { TestContext } from '../setup/test-app';
@@ -106,4 +107,16 @@ export async function meStatus(ctx: TestContext, accessToken: string): Promise<n
 
 export async function refreshStatus(ctx: TestContext, refreshToken: string): Promise<number> {
   return (await http(ctx).post('/v1/auth/refresh').send({ refreshToken })).status;
+}
+
+/** Asserts a 429 in the API's error shape with an integer Retry-After, and returns it. */
+export function expectRetryAfter(res: request.Response, maxSeconds: number): number {
+  expect(res.status).toBe(429);
+  expect(res.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', code: 'too_many_requests' });
+  const header = res.headers['retry-after'];
+  expect(header).toMatch(/^\d+$/);
+  const seconds = Number(header);
+  expect(seconds).toBeGreaterThanOrEqual(1);
+  expect(seconds).toBeLessThanOrEqual(maxSeconds);
+  return seconds;
 }
