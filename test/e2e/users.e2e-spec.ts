@@ -30,9 +30,9 @@ describe('users (/v1/users)', () => {
     const pages: UserBody[][] = [];
     let cursor: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
-      const res = await http(ctx)
+      const res: { body: { data: UserBody[]; nextCursor: string | null } } = await http(ctx)
         .get('/v1/users')
-        .query({ ...query, ...(cursor ? { cursor } : {}) })
+        .query(cursor ? { ...query, cursor } : query)
         .set(...bearer(world.admin))
         .expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['data', 'nextCursor']);
