@@ -264,6 +264,13 @@ describe('authorization matrix', () => {
         expect(res.body).toMatchObject({ statusCode: expected, error: expect.any(String), message: expect.any(String) });
       }
       if (before) expect(await snapshotPractice(ctx, w.a.practiceId)).toEqual(before);
+      if (who === 'otherAdmin') {
+        // Whatever another practice's admin is answered, it reveals nothing of this practice
+        // (beyond ids they sent themselves, which their own audit trail may show back to them).
+        for (const secret of [w.a.practiceId, w.a.admin.id, w.a.admin.email, w.a.clinician.email]) {
+          expect(res.text ?? '').not.toContain(secret);
+        }
+      }
     });
   });
 
