@@ -131,11 +131,16 @@ export class AuthService {
     const isStaff = user.role !== 'client';
     const mustEnrol = isStaff && practice.settings.requireStaffTotp && !user.totpEnabledAt;
     const tokens = await this.dataSource.transaction(async (manager) => {
-      const changes: Partial<User> = { lastLoginAt: new Date() };
-      if (totpStep !== null) changes.totpLastStep = String(totpStep);
-      await this.users.update(manager, asPracticeId(user.practiceId), user.id, changes);
+      // The check above read the last used step before this transaction; a concurrent login
+      // with the same code may have claimed it since.
+      if (totpStep !== null && !(await this.totp.claimStep(manager, user.id, totpStep))) return null;
+      await this.users.update(manager, asPracticeId(user.practiceId), user.id, { lastLoginAt: new Date() });
       return this.sessions.start(manager, user, { ip, totpEnrolmentOnly: mustEnrol });
     });
+    if (!tokens) {
+      this.auditAuth('auth.login', who, 'denied', 'totp_replayed');
+      throw new UnauthorizedError('The authentication code is not valid', 'invalid_totp');
+    }
     await this.limiter.release(reserved);
     await this.limiter.clear(LOGIN_PER_ACCOUNT, dto.email);
     this.auditAuth('auth.login', who, 'allowed');

@@ -66,9 +66,10 @@ export class TotpEnrolmentService {
     const step = user.totpEnabledAt ? this.totp.acceptedStep(user, code) : null;
     if (step === null) throw new ForbiddenError('code: is not valid', 'invalid_totp');
     const codes = await this.dataSource.transaction(async (manager) => {
-      await this.users.update(manager, principal.practiceId, user.id, { totpLastStep: String(step) });
+      if (!(await this.totp.claimStep(manager, user.id, step))) return null;
       return this.totp.replaceRecoveryCodes(manager, user.id);
     });
+    if (!codes) throw new ForbiddenError('code: is not valid', 'invalid_totp');
     this.record(principal, 'auth.totp_recovery_codes', 'allowed');
     return codes;
   }
@@ -82,11 +83,14 @@ export class TotpEnrolmentService {
       throw new ForbiddenError('Your practice requires two-factor sign-in for staff', 'totp_required_by_practice');
     }
     const passwordOk = await verifyPassword(user.passwordHash, dto.password);
-    const factorOk = dto.code
-      ? this.totp.acceptedStep(user, dto.code) !== null
-      : dto.recoveryCode
-        ? await this.totp.spendRecoveryCode(this.dataSource.manager, user.id, dto.recoveryCode)
-        : false;
+    // Only a proven password may spend a recovery code.
+    const factorOk =
+      passwordOk &&
+      (dto.code
+        ? this.totp.acceptedStep(user, dto.code) !== null
+        : dto.recoveryCode
+          ? await this.totp.spendRecoveryCode(this.dataSource.manager, user.id, dto.recoveryCode)
+          : false);
     if (!passwordOk || !factorOk) {
       this.record(principal, 'auth.totp_disable', 'denied', 'bad_credentials');
       throw new ForbiddenError('password and a current code or recovery code are required', 'invalid_credentials');
