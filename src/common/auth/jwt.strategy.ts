@@ -57,7 +57,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw new UnauthorizedError('Session is no longer valid', 'session_invalid');
     }
     const rows: PrincipalRow[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.practice_id, u.role, s.totp_enrolment_only
+      // Enrolment is required by the practice's current rule, not the one in force at sign-in:
+      // a session opened before the rule was switched on must not outlive it by refreshing.
+      `SELECT u.id AS user_id, u.practice_id, u.role,
+              (u.role <> 'client' AND u.totp_enabled_at IS NULL
+                AND COALESCE((p.settings->>'requireStaffTotp')::boolean, false)) AS totp_enrolment_only
          FROM auth_sessions s
          JOIN users u ON u.id = s.user_id
          JOIN practices p ON p.id = u.practice_id

@@ -97,6 +97,12 @@ export class SessionsService {
       // Like sign-in: a suspended practice gets no fresh tokens.
       const practice = await manager.findOne(Practice, { where: { id: session.practiceId } });
       if (!practice || practice.status !== 'active') return { kind: 'invalid' } as const;
+      // Keep the flag the pair reports in step with the practice's current rule (see JwtStrategy).
+      const mustEnrol = user.role !== 'client' && practice.settings.requireStaffTotp && !user.totpEnabledAt;
+      if (session.totpEnrolmentOnly !== mustEnrol) {
+        session.totpEnrolmentOnly = mustEnrol;
+        await manager.update(AuthSession, { id: session.id }, { totpEnrolmentOnly: mustEnrol });
+      }
       return { kind: 'ok', tokens: await this.issue(manager, session), session } as const;
     });
   }
