@@ -41,6 +41,8 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(helmet, {
+    // HSTS and upgrade-insecure-requests only where TLS terminates in front of us (production).
+    hsts: config.NODE_ENV === 'production',
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -48,6 +50,7 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: config.NODE_ENV === 'production' ? [] : null,
       },
     },
   });

@@ -20,6 +20,10 @@ describe('consumedQueues (WORKER_QUEUES)', () => {
     );
   });
 
+  it('refuses a list that names no queue', () => {
+    expect(() => consumedQueues(' , ')).toThrow(/names no queue/);
+  });
+
   it('is case-sensitive, as Bull queue names are', () => {
     expect(() => consumedQueues('Maintenance')).toThrow(/unknown queue\(s\) Maintenance/);
   });
