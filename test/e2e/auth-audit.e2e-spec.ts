@@ -34,7 +34,7 @@ describe('auth: audit trail of sign-in events', () => {
 
     // Second factor.
     const enrolled = await createStaff(ctx, world, 'clinician');
-    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(enrolled)).expect(201);
+    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(enrolled)).send({ password: PASSWORD }).expect(201);
     await http(ctx).post('/v1/me/totp/confirm').set(...bearer(enrolled)).send({ code: authenticator.generate(begin.body.secret) }).expect(200);
     await login(ctx, enrolled.email, PASSWORD, { totpCode: codeAtStep(begin.body.secret, currentStep() + 6) });
     expect(reasons(await auditFor(ctx, enrolled.id, 'auth.login'))).toEqual(['denied:bad_second_factor']);

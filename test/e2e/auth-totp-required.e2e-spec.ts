@@ -19,7 +19,7 @@ describe('auth: practice requires staff TOTP', () => {
     clinicianBefore = await createStaff(ctx, world, 'clinician');
     client = await insertClientUser(ctx, world.practiceId, PASSWORD);
 
-    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(world.admin)).expect(201);
+    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(world.admin)).send({ password: PASSWORD }).expect(201);
     adminSecret = begin.body.secret;
     await http(ctx).post('/v1/me/totp/confirm').set(...bearer(world.admin)).send({ code: authenticator.generate(adminSecret) }).expect(200);
     const [row] = await ctx.db.query(`SELECT totp_last_step FROM users WHERE id = $1`, [world.admin.id]);
@@ -55,7 +55,7 @@ describe('auth: practice requires staff TOTP', () => {
     enrolmentRequired(await http(ctx).get('/v1/practice').set(...bearer(refreshed.body)));
 
     // Enrolling lifts it for this very session.
-    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(refreshed.body)).expect(201);
+    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(refreshed.body)).send({ password: PASSWORD }).expect(201);
     const secret = begin.body.secret as string;
     const confirmed = await http(ctx).post('/v1/me/totp/confirm').set(...bearer(refreshed.body)).send({ code: authenticator.generate(secret) }).expect(200);
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
@@ -90,7 +90,7 @@ describe('auth: practice requires staff TOTP', () => {
     expect(refreshed.body.totpEnrolmentRequired).toBe(true);
     enrolmentRequired(await http(ctx).get('/v1/practice').set(...bearer(refreshed.body)));
 
-    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(refreshed.body)).expect(201);
+    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(refreshed.body)).send({ password: PASSWORD }).expect(201);
     await http(ctx).post('/v1/me/totp/confirm').set(...bearer(refreshed.body)).send({ code: authenticator.generate(begin.body.secret) }).expect(200);
     await http(ctx).get('/v1/practice').set(...bearer(refreshed.body)).expect(200);
   });
@@ -128,7 +128,7 @@ describe('auth: practice requires staff TOTP', () => {
     const other = await createPractice(ctx, 'Hasty Admin Practice');
     await http(ctx).patch('/v1/practice').set(...bearer(other.admin)).send({ settings: { requireStaffTotp: true } }).expect(200);
     enrolmentRequired(await http(ctx).get('/v1/practice').set(...bearer(other.admin)));
-    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(other.admin)).expect(201);
+    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(other.admin)).send({ password: PASSWORD }).expect(201);
     await http(ctx).post('/v1/me/totp/confirm').set(...bearer(other.admin)).send({ code: authenticator.generate(begin.body.secret) }).expect(200);
     await http(ctx).get('/v1/practice').set(...bearer(other.admin)).expect(200);
     // The first practice is unaffected by the second's rule.

@@ -33,7 +33,7 @@ describe('auth: TOTP', () => {
 
   async function enrolled(role: 'admin' | 'clinician' = 'clinician'): Promise<Enrolled> {
     const actor = await createStaff(ctx, world, role);
-    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(actor)).expect(201);
+    const begin = await http(ctx).post('/v1/me/totp').set(...bearer(actor)).send({ password: PASSWORD }).expect(201);
     const secret = begin.body.secret as string;
     const res = await http(ctx).post('/v1/me/totp/confirm').set(...bearer(actor)).send({ code: authenticator.generate(secret) }).expect(200);
     return { actor, secret, recoveryCodes: res.body.recoveryCodes, lastStep: await lastStepOf(actor.id) };
@@ -50,7 +50,7 @@ describe('auth: TOTP', () => {
   describe('enrolment', () => {
     it('begin gives a secret; a wrong code does not confirm; a right one returns 10 single-use recovery codes', async () => {
       const clinician = await createStaff(ctx, world, 'clinician');
-      const begin = await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).expect(201);
+      const begin = await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).send({ password: PASSWORD }).expect(201);
       const secret = begin.body.secret as string;
       expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
       expect(begin.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/Kintsugi:/);
@@ -77,8 +77,34 @@ describe('auth: TOTP', () => {
       const me = await http(ctx).get('/v1/me').set(...bearer(clinician)).expect(200);
       expect(me.body.totpEnabled).toBe(true);
       // Enrolling again, or confirming again, is a conflict, not a reset of the secret.
-      await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).expect(409);
+      await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).send({ password: PASSWORD }).expect(409);
       await http(ctx).post('/v1/me/totp/confirm').set(...bearer(clinician)).send({ code: authenticator.generate(secret) }).expect(409);
+    });
+
+    it('an access token alone cannot start enrolment: the password is required, and wrong ones count toward the lockout', async () => {
+      const clinician = await createStaff(ctx, world, 'clinician');
+      const missing = await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).send({}).expect(400);
+      expect(missing.body.message).toContain('password:');
+      for (let i = 0; i < 10; i += 1) {
+        await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).send({ password: 'not the password at all' }).expect(403);
+      }
+      const [stored] = await ctx.db.query(`SELECT totp_secret FROM users WHERE id = $1`, [clinician.id]);
+      expect(stored.totp_secret).toBeNull();
+      // The account's sign-in limit is spent: even the right password now waits.
+      const locked = await http(ctx).post('/v1/me/totp').set(...bearer(clinician)).send({ password: PASSWORD }).expect(429);
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await login(ctx, clinician.email)).status).toBe(429);
+    });
+
+    it('guessing codes with a stolen access token is throttled like sign-in', async () => {
+      const u = await enrolled();
+      let refused = 0;
+      for (let i = 0; i < 12; i += 1) {
+        const res = await http(ctx).post('/v1/me/totp/recovery-codes').set(...bearer(u.actor)).send({ code: codeAtStep(u.secret, currentStep() + 20 + i) });
+        if (res.status === 429) refused += 1;
+        else expect(res.status).toBe(403);
+      }
+      expect(refused).toBeGreaterThanOrEqual(2);
     });
 
     it('confirm before begin is a conflict; a malformed code is 400 naming the field', async () => {
@@ -92,7 +118,7 @@ describe('auth: TOTP', () => {
       const client = await insertClientUser(ctx, world.practiceId, PASSWORD);
       const signedIn = await login(ctx, client.email);
       expect(signedIn.status).toBe(200);
-      await http(ctx).post('/v1/me/totp').set(...bearer(signedIn.body)).expect(403);
+      await http(ctx).post('/v1/me/totp').set(...bearer(signedIn.body)).send({ password: PASSWORD }).expect(403);
     });
   });
 

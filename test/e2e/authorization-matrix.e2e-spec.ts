@@ -139,13 +139,19 @@ const MATRIX: Record<string, Row> = {
       body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
     }),
   },
-  'POST /v1/me/totp': { expect: ANY_SIGNED_IN(201) },
+  'POST /v1/me/totp': {
+    expect: ANY_SIGNED_IN(201),
+    build: async (ctx, w, who) => ({
+      token: who === 'anonymous' ? null : (await stand_in(ctx, w, who)).accessToken,
+      body: { password: PASSWORD },
+    }),
+  },
   'POST /v1/me/totp/confirm': {
     expect: ANY_SIGNED_IN(200),
     build: async (ctx, w, who) => {
       if (who === 'anonymous') return { token: null, body: { code: '123456' } };
       const person = await stand_in(ctx, w, who);
-      const begun = await http(ctx).post('/v1/me/totp').set('Authorization', `Bearer ${person.accessToken}`).expect(201);
+      const begun = await http(ctx).post('/v1/me/totp').set('Authorization', `Bearer ${person.accessToken}`).send({ password: PASSWORD }).expect(201);
       return { token: person.accessToken, body: { code: totpCode(begun.body.secret) } };
     },
   },
@@ -286,7 +292,7 @@ describe('authorization matrix', () => {
       const token = signedIn.body.accessToken as string;
       await http(ctx).get('/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
       await http(ctx).get('/v1/practice').set('Authorization', `Bearer ${token}`).expect(403);
-      await http(ctx).post('/v1/me/totp').set('Authorization', `Bearer ${token}`).expect(201);
+      await http(ctx).post('/v1/me/totp').set('Authorization', `Bearer ${token}`).send({ password: PASSWORD }).expect(201);
     });
   });
 

@@ -48,7 +48,7 @@ export function totpCode(secret: string, offsetSeconds = 0): string {
 
 /** Starts and confirms TOTP for the actor; returns the secret and the recovery codes. */
 export async function enrolTotp(ctx: TestContext, actor: Actor): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const begun = await http(ctx).post('/v1/me/totp').set(...bearer(actor)).expect(201);
+  const begun = await http(ctx).post('/v1/me/totp').set(...bearer(actor)).send({ password: actor.password }).expect(201);
   const secret = begun.body.secret as string;
   const confirmed = await http(ctx).post('/v1/me/totp/confirm').set(...bearer(actor)).send({ code: totpCode(secret) }).expect(200);
   return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
