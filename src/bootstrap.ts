@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './app.module';
 import { createValidationPipe } from './common/errors/validation';
+import { incomingOrNewRequestId } from './common/logging/logger.config';
 import { AppConfig, EnvSchema, loadConfig } from './config/env.schema';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { mountQueueDashboard } from './modules/queue/queue-dashboard';
@@ -27,6 +28,11 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     logger: false,
+    // Fastify names the request, and middie copies that id onto the raw request before pino-http
+    // sees it, so pino-http's own genReqId never runs: the id must be chosen here, or logs and
+    // the audit trail get Fastify's per-process counter ("req-1") and no x-request-id goes back.
+    requestIdHeader: false,
+    genReqId: incomingOrNewRequestId,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -35,6 +41,8 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(helmet, {
+    // HSTS and upgrade-insecure-requests only where TLS terminates in front of us (production).
+    hsts: config.NODE_ENV === 'production',
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -42,6 +50,7 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: config.NODE_ENV === 'production' ? [] : null,
       },
     },
   });
@@ -54,6 +63,10 @@ export async function createApiApp(config: AppConfig = loadConfig()): Promise<Ne
   fastify.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    done();
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     metrics.httpDuration

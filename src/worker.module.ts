@@ -19,6 +19,7 @@ export function consumedQueues(setting: string): QueueName[] {
   const wanted = setting.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((q) => !ALL_QUEUES.includes(q as QueueName));
   if (unknown.length) throw new Error(`WORKER_QUEUES: unknown queue(s) ${unknown.join(', ')}`);
+  if (wanted.length === 0) throw new Error('WORKER_QUEUES: names no queue; use "all" or a comma-separated list');
   return wanted as QueueName[];
 }
 

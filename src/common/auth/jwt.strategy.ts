@@ -14,6 +14,9 @@ export interface AccessTokenClaims {
   sub: string;
   pid: string;
   sid: string;
+  /** Set by the signer; a verified token without them is refused. */
+  iat?: number;
+  exp?: number;
 }
 
 interface PrincipalRow {
@@ -30,6 +33,8 @@ interface PrincipalRow {
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly maxLifetimeSeconds: number;
+
   constructor(
     config: EnvSchema,
     private readonly dataSource: DataSource,
@@ -42,11 +47,21 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: JWT_AUDIENCE,
       ignoreExpiration: false,
     });
+    this.maxLifetimeSeconds = config.ACCESS_TOKEN_TTL_SECONDS;
   }
 
   async validate(claims: AccessTokenClaims): Promise<Principal> {
+    // jsonwebtoken checks `exp` only when present: a token without one, or living longer than
+    // we ever issue, was not made by us.
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp - claims.iat > this.maxLifetimeSeconds) {
+      throw new UnauthorizedError('Session is no longer valid', 'session_invalid');
+    }
     const rows: PrincipalRow[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.practice_id, u.role, s.totp_enrolment_only
+      // Enrolment is required by the practice's current rule, not the one in force at sign-in:
+      // a session opened before the rule was switched on must not outlive it by refreshing.
+      `SELECT u.id AS user_id, u.practice_id, u.role,
+              (u.role <> 'client' AND u.totp_enabled_at IS NULL
+                AND COALESCE((p.settings->>'requireStaffTotp')::boolean, false)) AS totp_enrolment_only
          FROM auth_sessions s
          JOIN users u ON u.id = s.user_id
          JOIN practices p ON p.id = u.practice_id

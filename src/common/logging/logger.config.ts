@@ -35,9 +35,14 @@ export function loggablePath(url: string): string {
   return SECRET_PATH_SEGMENTS.reduce((p, pattern) => p.replace(pattern, '$1[redacted]$2'), path);
 }
 
-export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
+/** The caller's x-request-id when it is a plausible id, otherwise a new UUID. */
+export function incomingOrNewRequestId(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
+  const id = incomingOrNewRequestId(req);
   res.setHeader('x-request-id', id);
   return id;
 }

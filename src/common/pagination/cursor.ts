@@ -28,11 +28,31 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify([key.at, key.id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): CursorKey | null {
+/** What the id half of a cursor must look like: it goes into SQL compared with a typed column. */
+export type CursorIdKind = 'uuid' | 'bigint';
+
+const ID_PATTERNS: Record<CursorIdKind, RegExp> = {
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  bigint: /^[1-9][0-9]{0,17}$/,
+};
+
+/**
+ * Only what encodeCursor produced is accepted: an ISO instant exactly as Date#toISOString writes
+ * it, and an id of the column's type. Anything else is a 400, never a database error.
+ */
+export function decodeCursor(cursor: string | undefined, idKind: CursorIdKind = 'uuid'): CursorKey | null {
   if (!cursor) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };
+    if (
+      typeof at === 'string' &&
+      typeof id === 'string' &&
+      ID_PATTERNS[idKind].test(id) &&
+      !Number.isNaN(Date.parse(at)) &&
+      new Date(at).toISOString() === at
+    ) {
+      return { at, id };
+    }
   } catch {
     // fall through
   }

@@ -5,12 +5,27 @@ import { DateTime } from 'luxon';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/passwords';
 import { isCommonPassword } from '../security/common-passwords';
 
+/** A region/city zone name (or UTC); fixed offsets and abbreviations are refused. */
 export function isIanaTimezone(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('/') && DateTime.now().setZone(value).isValid;
+  return (
+    typeof value === 'string' &&
+    (value.includes('/') || value.toUpperCase() === 'UTC') &&
+    !/^(etc\/)?gmt[+-]/i.test(value) &&
+    DateTime.now().setZone(value).isValid
+  );
+}
+
+/** The zone's canonical spelling ("america/new_york" → "America/New_York"). */
+export function canonicalTimezone(value: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return value;
+  }
 }
 
 export function IsIanaTimezone(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
+  const validate = (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isIanaTimezone',
       target: object.constructor,
@@ -18,6 +33,11 @@ export function IsIanaTimezone(options?: ValidationOptions) {
       options: { message: 'must be an IANA time zone name such as Europe/Berlin', ...options },
       validator: { validate: isIanaTimezone },
     });
+  const canonicalize = Transform(({ value }) => (isIanaTimezone(value) ? canonicalTimezone(value as string) : value));
+  return (object: object, propertyName: string) => {
+    canonicalize(object, propertyName);
+    validate(object, propertyName);
+  };
 }
 
 /** Emails are compared and stored lower-cased and trimmed. */

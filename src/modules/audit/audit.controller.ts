@@ -29,7 +29,7 @@ export class AuditController {
     // Read-your-writes: what this practice just did is in the trail the admin sees.
     await this.audit.flush();
     const limit = q.limit ?? 50;
-    const rows = await this.events.list(p.practiceId, { ...q, before: decodeCursor(q.cursor), limit });
+    const rows = await this.events.list(p.practiceId, { ...q, before: decodeCursor(q.cursor, 'bigint'), limit });
     return toPage(rows, limit, (e) => ({ at: e.occurredAt.toISOString(), id: e.id }), AuditEventDto.from);
   }
 }

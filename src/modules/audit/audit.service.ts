@@ -48,11 +48,17 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   /** Records an event, taking the request id and IP from the request context when not given. */
   record(event: AuditRecord): void {
     const ctx = RequestContextStore.current();
+    // Clip to the column sizes so one odd value can never make a whole batch fail.
     this.buffer.push({
       ...event,
+      action: event.action.slice(0, 80),
+      resourceType: event.resourceType.slice(0, 60),
+      resourceId: event.resourceId?.slice(0, 64) ?? null,
+      actorRole: event.actorRole?.slice(0, 20) ?? null,
+      reason: event.reason?.slice(0, 80) ?? null,
       occurredAt: event.occurredAt ?? new Date(),
-      ip: event.ip ?? ctx?.ip ?? null,
-      requestId: event.requestId ?? ctx?.requestId ?? null,
+      ip: (event.ip ?? ctx?.ip ?? null)?.slice(0, 64) ?? null,
+      requestId: (event.requestId ?? ctx?.requestId ?? null)?.slice(0, 64) ?? null,
     });
     if (this.buffer.length >= this.config.AUDIT_BATCH_SIZE) void this.flush();
   }

@@ -16,6 +16,7 @@ import { DEFAULT_PRACTICE_SETTINGS, Practice } from '../practices/practice.entit
 import { PracticesRepository } from '../practices/practices.repository';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
+import { isUniqueViolation } from '../users/users.service';
 import { AcceptInvitationDto, ChangePasswordDto, LoginDto, SignupDto } from './dto/auth.dto';
 import { SessionsService, TokenPair } from './sessions.service';
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IP, TOKEN_REDEEM_PER_IP } from './throttle-rules';
@@ -81,6 +82,12 @@ export class AuthService {
       });
       const tokens = await this.sessions.start(manager, user, { ip, totpEnrolmentOnly: false });
       return { tokens, user, practice };
+    }).catch((err: unknown) => {
+      // A concurrent signup with the same email passed the check too; the unique index stopped it.
+      if (isUniqueViolation(err, 'users_email_key')) {
+        throw new ConflictError('email_taken', 'email: an account with this email already exists');
+      }
+      throw err;
     });
     this.audit.record({ ...whoIs(result.user), action: 'practice.create', resourceType: 'practice', resourceId: result.practice.id, outcome: 'allowed' });
     this.auditAuth('auth.signup', whoIs(result.user), 'allowed');
@@ -124,11 +131,16 @@ export class AuthService {
     const isStaff = user.role !== 'client';
     const mustEnrol = isStaff && practice.settings.requireStaffTotp && !user.totpEnabledAt;
     const tokens = await this.dataSource.transaction(async (manager) => {
-      const changes: Partial<User> = { lastLoginAt: new Date() };
-      if (totpStep !== null) changes.totpLastStep = String(totpStep);
-      await this.users.update(manager, asPracticeId(user.practiceId), user.id, changes);
+      // The check above read the last used step before this transaction; a concurrent login
+      // with the same code may have claimed it since.
+      if (totpStep !== null && !(await this.totp.claimStep(manager, user.id, totpStep))) return null;
+      await this.users.update(manager, asPracticeId(user.practiceId), user.id, { lastLoginAt: new Date() });
       return this.sessions.start(manager, user, { ip, totpEnrolmentOnly: mustEnrol });
     });
+    if (!tokens) {
+      this.auditAuth('auth.login', who, 'denied', 'totp_replayed');
+      throw new UnauthorizedError('The authentication code is not valid', 'invalid_totp');
+    }
     await this.limiter.release(reserved);
     await this.limiter.clear(LOGIN_PER_ACCOUNT, dto.email);
     this.auditAuth('auth.login', who, 'allowed');

@@ -4,7 +4,7 @@ import { AllowDuringTotpEnrolment, Audited, CurrentPrincipal, Roles } from '../.
 import { Principal } from '../../common/tenancy/request-context';
 import { MeResponseDto } from '../users/dto/user.dto';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, RecoveryCodesDto, TotpCodeDto, TotpDisableDto, TotpEnrolmentDto } from './dto/auth.dto';
+import { ChangePasswordDto, RecoveryCodesDto, TotpBeginDto, TotpCodeDto, TotpDisableDto, TotpEnrolmentDto } from './dto/auth.dto';
 import { MeService } from './me.service';
 import { TotpEnrolmentService } from './totp-enrolment.service';
 
@@ -38,10 +38,10 @@ export class MeController {
   @Post('totp')
   @Roles('admin', 'clinician')
   @AllowDuringTotpEnrolment()
-  @ApiOperation({ summary: 'Start TOTP enrolment: a new secret to add to an authenticator app' })
+  @ApiOperation({ summary: 'Start TOTP enrolment (password required): a new secret for an authenticator app' })
   @ApiCreatedResponse({ type: TotpEnrolmentDto })
-  beginTotp(@CurrentPrincipal() p: Principal): Promise<TotpEnrolmentDto> {
-    return this.totp.begin(p);
+  beginTotp(@CurrentPrincipal() p: Principal, @Body() dto: TotpBeginDto): Promise<TotpEnrolmentDto> {
+    return this.totp.begin(p, dto);
   }
 
   @Post('totp/confirm')

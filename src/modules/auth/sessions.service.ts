@@ -4,6 +4,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { EnvSchema } from '../../config/env.schema';
 import { AccessTokenClaims, JWT_AUDIENCE, JWT_ISSUER } from '../../common/auth/jwt.strategy';
 import { newOpaqueToken, sha256Hex } from '../../common/security/tokens';
+import { Practice } from '../practices/practice.entity';
 import { User } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { RefreshToken } from './refresh-token.entity';
@@ -93,6 +94,15 @@ export class SessionsService {
       }
       const user = await manager.findOne(User, { where: { id: session.userId } });
       if (!user || user.status !== 'active') return { kind: 'invalid' } as const;
+      // Like sign-in: a suspended practice gets no fresh tokens.
+      const practice = await manager.findOne(Practice, { where: { id: session.practiceId } });
+      if (!practice || practice.status !== 'active') return { kind: 'invalid' } as const;
+      // Keep the flag the pair reports in step with the practice's current rule (see JwtStrategy).
+      const mustEnrol = user.role !== 'client' && practice.settings.requireStaffTotp && !user.totpEnabledAt;
+      if (session.totpEnrolmentOnly !== mustEnrol) {
+        session.totpEnrolmentOnly = mustEnrol;
+        await manager.update(AuthSession, { id: session.id }, { totpEnrolmentOnly: mustEnrol });
+      }
       return { kind: 'ok', tokens: await this.issue(manager, session), session } as const;
     });
   }

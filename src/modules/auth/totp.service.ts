@@ -51,6 +51,21 @@ export class TotpService {
     return step;
   }
 
+  /**
+   * Records `step` as the last one used, only if it is newer than the stored one: of two
+   * concurrent requests with the same code, exactly one claims it. Call inside the transaction
+   * that acts on the code.
+   */
+  async claimStep(manager: EntityManager, userId: string, step: number): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ totpLastStep: String(step) })
+      .where('id = :userId AND (totp_last_step IS NULL OR totp_last_step < :step)', { userId, step })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
   async replaceRecoveryCodes(manager: EntityManager, userId: string): Promise<string[]> {
     await manager.delete(RecoveryCode, { userId });
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {

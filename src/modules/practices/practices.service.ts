@@ -20,7 +20,7 @@ export class PracticesService {
     if (dto.version !== undefined && dto.version !== current.version) {
       throw new ConflictError('stale_version', 'The practice changed since you read it; reload and try again');
     }
-    const settings = dto.settings ? { ...current.settings, ...dto.settings } : undefined;
+    const settings = dto.settings ? { ...current.settings, ...definedOnly(dto.settings) } : undefined;
     const ok = await this.practices.updateIfVersion(principal.practiceId, current.version, {
       name: dto.name,
       timezone: dto.timezone,
@@ -29,4 +29,13 @@ export class PracticesService {
     if (!ok) throw new ConflictError('stale_version', 'The practice changed since you read it; reload and try again');
     return this.get(principal);
   }
+}
+
+/**
+ * The keys the client actually sent. A validated DTO is a class instance, and with ES2022 class
+ * fields every declared property exists on it, as undefined when absent: spreading it as is would
+ * wipe every setting the patch did not mention. (null stays: it clears quiet hours.)
+ */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

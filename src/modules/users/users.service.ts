@@ -14,6 +14,14 @@ import { InviteUserDto, ListUsersQueryDto, UpdateUserDto, UserResponseDto } from
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
+/** True when a write lost a race to a concurrent one on this unique index. */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const driverError = (err as { driverError?: { code?: string; constraint?: string } } | null)?.driverError;
+  return driverError?.code === '23505' && driverError.constraint === constraint;
+}
+
+const emailTaken = () => new ConflictError('email_taken', 'email: an account with this email already exists');
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
@@ -48,9 +56,7 @@ export class UsersService {
 
   async invite(principal: Principal, dto: InviteUserDto): Promise<User> {
     const { user, token } = await this.dataSource.transaction(async (manager) => {
-      if (await this.users.emailTaken(dto.email, manager)) {
-        throw new ConflictError('email_taken', 'email: an account with this email already exists');
-      }
+      if (await this.users.emailTaken(dto.email, manager)) throw emailTaken();
       const created = await this.users.create(manager, {
         practiceId: principal.practiceId,
         email: dto.email,
@@ -60,6 +66,9 @@ export class UsersService {
       });
       const raw = await this.tokens.issue(manager, created, 'invitation', this.invitationTtlMs(), principal.userId);
       return { user: created, token: raw };
+    }).catch((err: unknown) => {
+      // The check above cannot see a concurrent invitation's uncommitted row; the index can.
+      throw isUniqueViolation(err, 'users_email_key') ? emailTaken() : err;
     });
     await this.sendInvitation(principal, user, token);
     return user;

@@ -75,6 +75,10 @@ export class TotpCodeDto {
   @ApiProperty({ example: '123456' }) @IsString() @Matches(/^\d{6}$/, { message: 'must be 6 digits' }) code!: string;
 }
 
+export class TotpBeginDto {
+  @ApiProperty({ description: 'Your current password' }) @IsString() @MaxLength(128) password!: string;
+}
+
 export class TotpDisableDto {
   @ApiProperty() @IsString() @MaxLength(128) password!: string;
 

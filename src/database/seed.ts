@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import { DataSource, EntityManager } from 'typeorm';
+import { hashPassword } from '../common/security/passwords';
+import { loadConfig } from '../config/env.schema';
+import { DEFAULT_PRACTICE_SETTINGS, Practice } from '../modules/practices/practice.entity';
+import { StaffRole, User } from '../modules/users/user.entity';
+import { typeormOptions } from './typeorm-options';
+
+/**
+ * Demo data for a fresh development database: `npm run seed` (or `node dist/src/database/seed.js`
+ * in the container). Idempotent: every section looks its rows up by a stable natural key (the
+ * practice by its admin's email, people by email) and creates only what is missing, so running
+ * it again changes nothing. Later sections (clients, a couple, a plan, homework) add a function
+ * below and a line in seedDemo().
+ */
+
+export const DEMO_PRACTICE_NAME = 'Kintsugi Demo Practice';
+export const DEMO_TIMEZONE = 'America/New_York';
+/** 12+ characters and not on the common-password list; for local demos only. */
+export const DEMO_PASSWORD = 'golden seams mend 17';
+
+export interface DemoStaff {
+  key: 'admin' | 'clinician1' | 'clinician2';
+  email: string;
+  fullName: string;
+  role: StaffRole;
+}
+
+export const DEMO_STAFF: readonly DemoStaff[] = [
+  { key: 'admin', email: 'admin@demo.kintsugi.test', fullName: 'Dana Whitfield', role: 'admin' },
+  { key: 'clinician1', email: 'clinician1@demo.kintsugi.test', fullName: 'Maya Okafor, LMFT', role: 'clinician' },
+  { key: 'clinician2', email: 'clinician2@demo.kintsugi.test', fullName: 'Samuel Reyes, PhD', role: 'clinician' },
+];
+
+export interface SeedLine {
+  what: string;
+  created: boolean;
+}
+
+export interface DemoWorld {
+  practice: Practice;
+  staff: Record<DemoStaff['key'], User>;
+  /** What each section did, for the summary. */
+  log: SeedLine[];
+}
+
+/** Serialises concurrent seeds (e.g. two containers starting at once); released at commit. */
+const SEED_LOCK_KEY = 7_245_001;
+
+/** The practice, found through its admin's account so a renamed demo practice is still found. */
+export async function seedPractice(manager: EntityManager, log: SeedLine[]): Promise<Practice> {
+  const admin = DEMO_STAFF.find((s) => s.role === 'admin')!;
+  const existingAdmin = await manager.findOne(User, { where: { email: admin.email } });
+  if (existingAdmin) {
+    const practice = await manager.findOneOrFail(Practice, { where: { id: existingAdmin.practiceId } });
+    log.push({ what: `practice "${practice.name}"`, created: false });
+    return practice;
+  }
+  const practice = await manager.save(
+    manager.create(Practice, {
+      name: DEMO_PRACTICE_NAME,
+      timezone: DEMO_TIMEZONE,
+      settings: { ...DEFAULT_PRACTICE_SETTINGS },
+      status: 'active',
+    }),
+  );
+  log.push({ what: `practice "${practice.name}"`, created: true });
+  return practice;
+}
+
+/** One admin and two clinicians, active, with argon2id hashes of DEMO_PASSWORD. */
+export async function seedStaff(manager: EntityManager, practice: Practice, log: SeedLine[]): Promise<DemoWorld['staff']> {
+  const staff = {} as DemoWorld['staff'];
+  let passwordHash: string | null = null;
+  for (const person of DEMO_STAFF) {
+    const existing = await manager.findOne(User, { where: { email: person.email } });
+    if (existing) {
+      if (existing.practiceId !== practice.id) {
+        throw new Error(`${person.email} already belongs to another practice; refusing to move it`);
+      }
+      staff[person.key] = existing;
+      log.push({ what: `${person.role} ${person.email}`, created: false });
+      continue;
+    }
+    passwordHash ??= await hashPassword(DEMO_PASSWORD);
+    staff[person.key] = await manager.save(
+      manager.create(User, {
+        practiceId: practice.id,
+        email: person.email,
+        fullName: person.fullName,
+        role: person.role,
+        status: 'active',
+        passwordHash,
+        passwordChangedAt: new Date(),
+      }),
+    );
+    log.push({ what: `${person.role} ${person.email}`, created: true });
+  }
+  return staff;
+}
+
+/** Every section, in dependency order, in one transaction. */
+export async function seedDemo(dataSource: DataSource): Promise<DemoWorld> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    const log: SeedLine[] = [];
+    const practice = await seedPractice(manager, log);
+    const staff = await seedStaff(manager, practice, log);
+    return { practice, staff, log };
+  });
+}
+
+function printSummary(world: DemoWorld): void {
+  console.log('Demo seed:');
+  for (const line of world.log) console.log(`  ${line.created ? 'created ' : 'exists  '} ${line.what}`);
+  console.log('');
+  console.log(`Demo logins for "${world.practice.name}" (${world.practice.timezone}), local development only:`);
+  for (const person of DEMO_STAFF) {
+    console.log(`  ${person.role.padEnd(9)}  ${person.email.padEnd(30)}  ${DEMO_PASSWORD}`);
+  }
+  if (world.log.some((l) => !l.created)) {
+    console.log('  (accounts that already existed were left as they were, password included)');
+  }
+}
+
+async function main(): Promise<void> {
+  const dataSource = new DataSource(typeormOptions(loadConfig().DATABASE_URL));
+  await dataSource.initialize();
+  try {
+    printSummary(await seedDemo(dataSource));
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
