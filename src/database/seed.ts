@@ -4,6 +4,12 @@ import { hashPassword } from '../common/security/passwords';
 import { loadConfig } from '../config/env.schema';
 import { DEFAULT_PRACTICE_SETTINGS, Practice } from '../modules/practices/practice.entity';
 import { StaffRole, User } from '../modules/users/user.entity';
+import { CareTeamMember } from '../modules/care-teams/care-team-member.entity';
+import { Client } from '../modules/clients/client.entity';
+import { searchNameOf } from '../modules/clients/search-name';
+import { Couple, CoupleMember, RecoveryRole } from '../modules/couples/couple.entity';
+import { ClinicalSession, SessionParticipant } from '../modules/sessions/clinical-session.entity';
+import { DateTime } from 'luxon';
 import { typeormOptions } from './typeorm-options';
 
 /**
@@ -30,6 +36,24 @@ export const DEMO_STAFF: readonly DemoStaff[] = [
   { key: 'admin', email: 'admin@demo.kintsugi.test', fullName: 'Dana Whitfield', role: 'admin' },
   { key: 'clinician1', email: 'clinician1@demo.kintsugi.test', fullName: 'Maya Okafor, LMFT', role: 'clinician' },
   { key: 'clinician2', email: 'clinician2@demo.kintsugi.test', fullName: 'Samuel Reyes, PhD', role: 'clinician' },
+];
+
+export interface DemoClient {
+  key: 'partnerA' | 'partnerB' | 'individual';
+  fullName: string;
+  preferredName: string;
+  pronouns: string;
+  email: string;
+  /** A portal account with DEMO_PASSWORD, so the client portal can be tried. */
+  portal: boolean;
+  recoveryRole?: RecoveryRole;
+}
+
+/** Fictional people. */
+export const DEMO_CLIENTS: readonly DemoClient[] = [
+  { key: 'partnerA', fullName: 'Élise Marchand', preferredName: 'Elise', pronouns: 'she/her', email: 'elise@demo.kintsugi.test', portal: true, recoveryRole: 'injured' },
+  { key: 'partnerB', fullName: 'Tomás Marchand', preferredName: 'Tom', pronouns: 'he/him', email: 'tom@demo.kintsugi.test', portal: true, recoveryRole: 'involved' },
+  { key: 'individual', fullName: 'Priya Raman', preferredName: 'Priya', pronouns: 'she/her', email: 'priya@demo.kintsugi.test', portal: false },
 ];
 
 export interface SeedLine {
@@ -99,6 +123,97 @@ export async function seedStaff(manager: EntityManager, practice: Practice, log:
   return staff;
 }
 
+/**
+ * Clients (a couple in recovery and one individual client) on clinician1's care team, with
+ * portal accounts for the couple and one couple session a week from now.
+ */
+export async function seedClinicalRecords(
+  manager: EntityManager,
+  practice: Practice,
+  staff: DemoWorld['staff'],
+  log: SeedLine[],
+): Promise<void> {
+  const clinician = staff.clinician1;
+  const clients = {} as Record<DemoClient['key'], Client>;
+  for (const person of DEMO_CLIENTS) {
+    let client = await manager.findOne(Client, { where: { practiceId: practice.id, email: person.email } });
+    log.push({ what: `client ${person.email}`, created: !client });
+    if (!client) {
+      let portalUserId: string | null = null;
+      if (person.portal) {
+        const account = await manager.save(
+          manager.create(User, {
+            practiceId: practice.id,
+            email: person.email,
+            fullName: null,
+            role: 'client',
+            status: 'active',
+            passwordHash: await hashPassword(DEMO_PASSWORD),
+            passwordChangedAt: new Date(),
+          }),
+        );
+        portalUserId = account.id;
+      }
+      client = await manager.save(
+        manager.create(Client, {
+          practiceId: practice.id,
+          fullName: person.fullName,
+          preferredName: person.preferredName,
+          pronouns: person.pronouns,
+          email: person.email,
+          timezone: practice.timezone,
+          reminderPreferences: { channels: null, quietHours: null },
+          status: 'active',
+          searchName: searchNameOf(person.fullName, person.preferredName),
+          portalUserId,
+          createdBy: clinician.id,
+        }),
+      );
+      await manager.insert(CareTeamMember, { practiceId: practice.id, clinicianId: clinician.id, clientId: client.id, addedBy: clinician.id });
+    }
+    clients[person.key] = client;
+  }
+
+  const partners = DEMO_CLIENTS.filter((c) => c.recoveryRole);
+  const existingCouple = await manager.findOne(CoupleMember, { where: { clientId: clients.partnerA.id, active: true } });
+  log.push({ what: 'couple Elise & Tom (injured / involved)', created: !existingCouple });
+  if (existingCouple) return;
+  const couple = await manager.save(
+    manager.create(Couple, {
+      practiceId: practice.id,
+      status: 'active',
+      privacyPolicy: 'no_secrets',
+      privacyConsentedOn: DateTime.now().minus({ days: 7 }).toISODate(),
+      createdBy: clinician.id,
+    }),
+  );
+  for (const p of partners) {
+    await manager.insert(CoupleMember, { coupleId: couple.id, clientId: clients[p.key].id, practiceId: practice.id, recoveryRole: p.recoveryRole!, active: true });
+  }
+  await manager.insert(CareTeamMember, { practiceId: practice.id, clinicianId: clinician.id, coupleId: couple.id, addedBy: clinician.id });
+
+  const startsAt = DateTime.now().setZone(practice.timezone).plus({ weeks: 1 }).set({ hour: 17, minute: 0, second: 0, millisecond: 0 });
+  const session = await manager.save(
+    manager.create(ClinicalSession, {
+      practiceId: practice.id,
+      kind: 'couple',
+      clinicianId: clinician.id,
+      coupleId: couple.id,
+      startsAt: startsAt.toJSDate(),
+      endsAt: startsAt.plus({ minutes: 80 }).toJSDate(),
+      timezone: practice.timezone,
+      telehealthUrl: 'https://telehealth.example/demo-room',
+      status: 'scheduled',
+      createdBy: clinician.id,
+    }),
+  );
+  await manager.insert(
+    SessionParticipant,
+    partners.map((p) => ({ sessionId: session.id, clientId: clients[p.key].id, practiceId: practice.id })),
+  );
+  log.push({ what: `couple session on ${startsAt.toFormat('ccc d LLL, HH:mm ZZZZ')}`, created: true });
+}
+
 /** Every section, in dependency order, in one transaction. */
 export async function seedDemo(dataSource: DataSource): Promise<DemoWorld> {
   return dataSource.transaction(async (manager) => {
@@ -106,6 +221,7 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoWorld> {
     const log: SeedLine[] = [];
     const practice = await seedPractice(manager, log);
     const staff = await seedStaff(manager, practice, log);
+    await seedClinicalRecords(manager, practice, staff, log);
     return { practice, staff, log };
   });
 }
@@ -117,6 +233,9 @@ function printSummary(world: DemoWorld): void {
   console.log(`Demo logins for "${world.practice.name}" (${world.practice.timezone}), local development only:`);
   for (const person of DEMO_STAFF) {
     console.log(`  ${person.role.padEnd(9)}  ${person.email.padEnd(30)}  ${DEMO_PASSWORD}`);
+  }
+  for (const person of DEMO_CLIENTS.filter((c) => c.portal)) {
+    console.log(`  ${'client'.padEnd(9)}  ${person.email.padEnd(30)}  ${DEMO_PASSWORD}  (portal of ${person.preferredName})`);
   }
   if (world.log.some((l) => !l.created)) {
     console.log('  (accounts that already existed were left as they were, password included)');
