@@ -1,0 +1,46 @@
+import { DEMO_CLIENTS, DEMO_PASSWORD, DEMO_STAFF, seedDemo } from '../../src/database/seed';
+import { http, login } from '../factories';
+import { startTestApp, TestContext } from '../setup/test-app';
+
+describe('demo seed', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startTestApp();
+  });
+  afterAll(() => ctx?.close());
+
+  async function counts() {
+    const [row] = await ctx.db.query(
+      `SELECT (SELECT count(*) FROM practices)::int AS practices, (SELECT count(*) FROM users)::int AS users,
+              (SELECT count(*) FROM clients)::int AS clients, (SELECT count(*) FROM couples)::int AS couples,
+              (SELECT count(*) FROM clinical_sessions)::int AS sessions`,
+    );
+    return row;
+  }
+
+  it('creates the demo practice once; a second run changes nothing', async () => {
+    const first = await seedDemo(ctx.db);
+    expect(first.log.every((l) => l.created)).toBe(true);
+    const after = await counts();
+    expect(after).toEqual({ practices: 1, users: 5, clients: 3, couples: 1, sessions: 1 });
+
+    const second = await seedDemo(ctx.db);
+    expect(second.log.some((l) => l.created)).toBe(false);
+    expect(await counts()).toEqual(after);
+  });
+
+  it('its printed logins work: staff see the couple, a partner’s portal sees only their own session', async () => {
+    const clinician = DEMO_STAFF.find((s) => s.key === 'clinician1')!;
+    const staff = await login(ctx, clinician.email, DEMO_PASSWORD);
+    expect(staff.status).toBe(200);
+    const couples = await http(ctx).get('/v1/couples').set('Authorization', `Bearer ${staff.body.accessToken}`).expect(200);
+    expect(couples.body.data).toHaveLength(1);
+
+    const elise = DEMO_CLIENTS.find((c) => c.key === 'partnerA')!;
+    const portal = await login(ctx, elise.email, DEMO_PASSWORD);
+    expect(portal.status).toBe(200);
+    const sessions = await http(ctx).get('/v1/me/sessions').set('Authorization', `Bearer ${portal.body.accessToken}`).expect(200);
+    expect(sessions.body.data).toHaveLength(1);
+    await http(ctx).get('/v1/clients').set('Authorization', `Bearer ${portal.body.accessToken}`).expect(403);
+  });
+});
