@@ -18,6 +18,12 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { PracticesModule } from './modules/practices/practices.module';
 import { QueueModule } from './modules/queue/queue.module';
 import { UsersModule } from './modules/users/users.module';
+import { AgreementsModule } from './modules/agreements/agreements.module';
+import { CheckInsModule } from './modules/check-ins/check-ins.module';
+import { FrameworkModule } from './modules/framework/framework.module';
+import { PlanGoalsModule } from './modules/plan-goals/plan-goals.module';
+import { ProgressModule } from './modules/progress/progress.module';
+import { TreatmentPlansModule } from './modules/treatment-plans/treatment-plans.module';
 import { CryptoModule } from './common/security/crypto.module';
 import { CareTeamsModule } from './modules/care-teams/care-teams.module';
 import { ClientsModule } from './modules/clients/clients.module';
@@ -53,6 +59,12 @@ export class ApiModule {
         SafetyFlagsModule,
         SessionsModule,
         NotesModule,
+        FrameworkModule,
+        TreatmentPlansModule,
+        PlanGoalsModule,
+        CheckInsModule,
+        AgreementsModule,
+        ProgressModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

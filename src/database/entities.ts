@@ -5,6 +5,11 @@ import { RefreshToken } from '../modules/auth/refresh-token.entity';
 import { UserToken } from '../modules/auth/user-token.entity';
 import { Practice } from '../modules/practices/practice.entity';
 import { User } from '../modules/users/user.entity';
+import { Agreement, AgreementAcknowledgement, AgreementRevision } from '../modules/agreements/agreement.entity';
+import { CheckIn } from '../modules/check-ins/check-in.entity';
+import { FrameworkCheckInMeasure, FrameworkStep, FrameworkVersion } from '../modules/framework/framework.entity';
+import { HomeworkTemplate } from '../modules/framework/homework-template.entity';
+import { PlanEvent, PlanGoal, PlanObjective, PlanStep, TreatmentPlan } from '../modules/treatment-plans/treatment-plan.entity';
 import { CareTeamMember } from '../modules/care-teams/care-team-member.entity';
 import { Client } from '../modules/clients/client.entity';
 import { Couple, CoupleMember } from '../modules/couples/couple.entity';
@@ -31,4 +36,17 @@ export const ENTITIES = [
   CalendarFeed,
   ClinicalNote,
   ClinicalNoteAddendum,
+  FrameworkVersion,
+  FrameworkStep,
+  FrameworkCheckInMeasure,
+  HomeworkTemplate,
+  TreatmentPlan,
+  PlanStep,
+  PlanEvent,
+  PlanGoal,
+  PlanObjective,
+  CheckIn,
+  Agreement,
+  AgreementRevision,
+  AgreementAcknowledgement,
 ];
