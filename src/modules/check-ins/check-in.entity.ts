@@ -15,6 +15,9 @@ export type ReadinessAnswer = (typeof READINESS_ANSWERS)[number];
 @Index('check_ins_client_time_idx', ['practiceId', 'clientId', 'submittedAt'])
 @Index('check_ins_couple_time_idx', ['practiceId', 'coupleId', 'submittedAt'])
 @Check('check_ins_scales', 'trust BETWEEN 0 AND 10 AND safety BETWEEN 0 AND 10 AND connection BETWEEN 0 AND 10 AND mood BETWEEN 1 AND 5')
+@Check('check_ins_alert_acknowledgement', '(alert_acknowledged_at IS NULL) = (alert_acknowledged_by IS NULL) AND (feels_unsafe OR alert_acknowledged_at IS NULL)')
+/** The care team's queue of unsafe reports nobody has acknowledged yet stays small and fast to read. */
+@Index('check_ins_open_alerts_idx', ['practiceId', 'submittedAt'], { where: 'feels_unsafe AND alert_acknowledged_at IS NULL' })
 export class CheckIn {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -61,6 +64,13 @@ export class CheckIn {
 
   @Column({ name: 'feels_unsafe', type: 'boolean', default: false })
   feelsUnsafe!: boolean;
+
+  /** When a clinician of the care team acknowledged the "I feel unsafe" alert (null: still open). */
+  @Column({ name: 'alert_acknowledged_at', type: 'timestamptz', precision: 3, nullable: true })
+  alertAcknowledgedAt!: Date | null;
+
+  @Column({ name: 'alert_acknowledged_by', type: 'uuid', nullable: true })
+  alertAcknowledgedBy!: string | null;
 
   @Column({ name: 'free_text_ciphertext', type: 'text', nullable: true })
   freeTextCiphertext!: string | null;
