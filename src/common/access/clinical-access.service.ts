@@ -102,12 +102,15 @@ export class ClinicalAccess {
 
   /**
    * SQL condition (for list queries over clients aliased `alias`) restricting to records the
-   * principal may see; parameters are appended to `params`.
+   * principal may see, or at the clinical level to those whose clinical content the principal
+   * may read; parameters are appended to `params`.
    */
-  async clientListCondition(p: Principal, alias: string, params: unknown[]): Promise<string> {
+  async clientListCondition(p: Principal, alias: string, params: unknown[], level: 'record' | 'clinical' = 'record'): Promise<string> {
     params.push(p.practiceId);
     const practiceCond = `${alias}.practice_id = $${params.length}`;
-    if (p.role === 'admin' || (await this.seeAll(p))) return practiceCond;
+    if (level === 'clinical' && p.role === 'client') return 'FALSE';
+    const wide = level === 'record' ? p.role === 'admin' || (await this.seeAll(p)) : p.role === 'clinician' && (await this.seeAll(p));
+    if (wide) return practiceCond;
     params.push(p.userId);
     const me = `$${params.length}`;
     return `${practiceCond} AND (EXISTS (SELECT 1 FROM care_team_members t WHERE t.client_id = ${alias}.id AND t.clinician_id = ${me})
@@ -115,14 +118,41 @@ export class ClinicalAccess {
                   WHERE m.client_id = ${alias}.id AND t.clinician_id = ${me}))`;
   }
 
-  /** Like clientListCondition, for list queries over couples aliased `alias` (record level). */
-  async coupleListCondition(p: Principal, alias: string, params: unknown[]): Promise<string> {
+  /** Like clientListCondition, for list queries over couples aliased `alias`. */
+  async coupleListCondition(p: Principal, alias: string, params: unknown[], level: 'record' | 'clinical' = 'record'): Promise<string> {
     params.push(p.practiceId);
     const practiceCond = `${alias}.practice_id = $${params.length}`;
     if (p.role === 'client') return 'FALSE';
-    if (p.role === 'admin' || (await this.seeAll(p))) return practiceCond;
+    const wide = level === 'record' ? p.role === 'admin' || (await this.seeAll(p)) : p.role === 'clinician' && (await this.seeAll(p));
+    if (wide) return practiceCond;
     params.push(p.userId);
     return `${practiceCond} AND EXISTS (SELECT 1 FROM care_team_members t WHERE t.couple_id = ${alias}.id AND t.clinician_id = $${params.length})`;
+  }
+
+  /**
+   * SQL condition, at CLINICAL level, for list queries over rows that belong to a client or a
+   * couple (e.g. treatment plans): `cols` name the row's practice, client and couple columns
+   * (SQL expressions chosen by the caller, never request input). Same rule as clinicalClientIds
+   * and visibleCoupleIds(…, 'clinical'): the care team, or every clinician when the practice
+   * widens it; portal accounts see none.
+   */
+  async clinicalSubjectCondition(
+    p: Principal,
+    cols: { practiceId: string; clientId: string; coupleId: string },
+    params: unknown[],
+  ): Promise<string> {
+    if (p.role === 'client') return 'FALSE';
+    params.push(p.practiceId);
+    const practiceCond = `${cols.practiceId} = $${params.length}`;
+    if (p.role === 'clinician' && (await this.seeAll(p))) return practiceCond;
+    params.push(p.userId);
+    const me = `$${params.length}`;
+    return `${practiceCond} AND (
+      (${cols.coupleId} IS NOT NULL AND EXISTS (SELECT 1 FROM care_team_members t WHERE t.couple_id = ${cols.coupleId} AND t.clinician_id = ${me}))
+      OR (${cols.clientId} IS NOT NULL AND (
+        EXISTS (SELECT 1 FROM care_team_members t WHERE t.client_id = ${cols.clientId} AND t.clinician_id = ${me})
+        OR EXISTS (SELECT 1 FROM couple_members m JOIN care_team_members t ON t.couple_id = m.couple_id
+                    WHERE m.client_id = ${cols.clientId} AND t.clinician_id = ${me}))))`;
   }
 }
 
