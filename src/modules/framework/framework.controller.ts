@@ -4,11 +4,15 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { FrameworkResponseDto, FrameworkVersionListDto, FrameworkVersionSummaryDto } from './dto/framework-response.dto';
 import { FrameworkService } from './framework.service';
 
-/** A version number in the path; anything else names no version (404, like an unknown id). */
-class VersionPipe implements PipeTransform<string, number> {
-  transform(value: string): number {
-    if (!/^[1-9]\d{0,8}$/.test(value)) throw new NotFoundError('Framework version');
-    return Number(value);
+/**
+ * A version number in the path; anything else names no version (404, like an unknown id). The
+ * global validation pipe may already have turned the text into a number (NaN when it was not one).
+ */
+class VersionPipe implements PipeTransform<string | number, number> {
+  transform(value: string | number): number {
+    const text = String(value);
+    if (!/^[1-9]\d{0,8}$/.test(text)) throw new NotFoundError('Framework version');
+    return Number(text);
   }
 }
 
