@@ -175,6 +175,14 @@ const MATRIX: Record<string, Row> = {
     },
   },
 
+  // The framework: reference data without tenant data, readable by anyone signed in.
+  'GET /v1/framework': { expect: ANY_SIGNED_IN(200) },
+  'GET /v1/framework/versions': { expect: ANY_SIGNED_IN(200) },
+  'GET /v1/framework/versions/:version': {
+    expect: ANY_SIGNED_IN(200),
+    build: async (_ctx, w, who) => ({ token: actorOf(w, who)?.accessToken ?? null, params: { version: '1' } }),
+  },
+
   // Practice administration. Without an id in the path, another practice's admin acts on their own.
   'GET /v1/practice': { expect: ANY_SIGNED_IN(200) },
   'PATCH /v1/practice': {
