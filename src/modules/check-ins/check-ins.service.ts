@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClinicalAccess } from '../../common/access/clinical-access.service';
 import { portalClientId } from '../../common/access/portal';
-import { ConflictError, NotFoundError, RuleViolationError } from '../../common/errors/domain-error';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '../../common/errors/domain-error';
 import { RequestValidationException } from '../../common/errors/validation';
 import { decodeCursor, Page, toPage } from '../../common/pagination/cursor';
 import { FieldEncryption } from '../../common/security/field-encryption';
@@ -120,8 +120,11 @@ export class CheckInsService {
 
   async acknowledgeAlert(p: Principal, id: string): Promise<CheckInResponseDto> {
     const row = await this.checkIns.findInPractice(p.practiceId, id);
-    if (!row) throw new NotFoundError('Check-in');
-    await this.access.assertClientClinical(p, row.clientId);
+    // Not visible answers exactly like not there: the same 404, naming the check-in, not its client.
+    if (!row || !(await this.access.visibleClientIds(p, [row.clientId])).has(row.clientId)) throw new NotFoundError('Check-in');
+    if (!(await this.access.clinicalClientIds(p, [row.clientId])).has(row.clientId)) {
+      throw new ForbiddenError('Only the care team reads clinical content', 'not_on_care_team');
+    }
     if (!row.feelsUnsafe) throw new ConflictError('no_alert', 'This check-in did not report feeling unsafe; there is no alert to acknowledge');
     if (!(await this.checkIns.acknowledgeAlert(p.practiceId, id, p.userId))) {
       throw new ConflictError('alert_already_acknowledged', 'This alert has already been acknowledged');
