@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Actor, bearer, createStaff, http } from '../factories';
 import { addToCareTeam, insertClient } from '../factories/clinical';
 import { createPortalClient } from '../factories/portal';
@@ -298,6 +299,30 @@ describe('treatment plans /v1/treatment-plans', () => {
       expect(expectStatus(await list(lw.admin), 200).body.data).toEqual([]);
     });
 
+    it('reads a page, steps and pause included, in the same number of queries whatever its size (no N+1)', async () => {
+      const nw = await buildPlanWorld(ctx, 'Counting Practice');
+      for (let i = 0; i < 5; i++) {
+        const c = await portalCouple(ctx, nw);
+        await stabilizedPlan(ctx, nw.clinician, { coupleId: c.coupleId });
+      }
+      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+      const countFor = async (limit: number) => {
+        spy.mockClear();
+        const res = expectStatus(await list(nw.clinician, { limit }), 200);
+        expect(res.body.data).toHaveLength(limit);
+        expect(res.body.data.every((p: { stepsDone: number; stepsTotal: number }) => p.stepsDone === 1 && p.stepsTotal === 9)).toBe(true);
+        return spy.mock.calls.filter(([sql]) => /\b(treatment_plans|plan_steps)\b/.test(String(sql))).length;
+      };
+      try {
+        const small = await countFor(1);
+        const large = await countFor(5);
+        expect(large).toBe(small);
+        expect(small).toBe(2);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
     it.each([
       [{ status: 'open' }, 'status'],
       [{ coupleId: 'x' }, 'coupleId'],
@@ -355,7 +380,9 @@ describe('treatment plans /v1/treatment-plans', () => {
     it('draft → active → paused (with reason) → active → closed, each in the history with who and why', async () => {
       const c = await portalCouple(ctx, w);
       const plan = await createPlan(ctx, w.clinician, { coupleId: c.coupleId });
-      expect(expectStatus(await planAction(ctx, w.clinician, plan.id, 'activate'), 200).body.status).toBe('active');
+      // A request without any body is fine where nothing is required.
+      const activated = expectStatus(await http(ctx).post(`/v1/treatment-plans/${plan.id}/activate`).set(...bearer(w.clinician)), 200);
+      expect(activated.body.status).toBe('active');
       expect((await planAction(ctx, w.clinician, plan.id, 'activate')).body.code).toBe('plan_state_conflict');
       expect((await planAction(ctx, w.clinician, plan.id, 'resume')).body.code).toBe('plan_state_conflict');
       for (const body of [{}, { reason: '  ' }, { reason: 7 }, { reason: 'x'.repeat(501) }]) {
