@@ -21,6 +21,12 @@ import {
   stepAction,
 } from './treatment-plans.world';
 
+/** A page of anything with ids. */
+interface IdPage {
+  data: Array<{ id: string }>;
+  nextCursor: string | null;
+}
+
 const CONCERNS = 'Affair with a coworker discovered in March; he moved to the guest room';
 const SUMMARY = 'Rebuilt trust over a year; they renewed their commitment';
 
@@ -169,8 +175,9 @@ describe('treatment plans /v1/treatment-plans', () => {
       const plan = expectStatus(await get(id), 200).body;
       const step = (key: string) => plan.steps.find((s: { key: string }) => s.key === key);
       expect(step('stabilization')).toMatchObject({ state: 'completed', changedBy: { id: w.clinician.id, fullName: 'A clinician' } });
-      expect(step('transparency')).toMatchObject({ state: 'active', changedBy: { id: w.colleague.id } });
-      expect(step('accountability')).toMatchObject({ state: 'waived', waivedReason: 'Owned fully at intake' });
+      expect(step('transparency')).toMatchObject({ state: 'active', changedBy: { id: w.colleague.id }, reason: 'Disclosure session booked' });
+      expect(step('accountability')).toMatchObject({ state: 'waived', waivedReason: 'Owned fully at intake', reason: 'Owned fully at intake' });
+      expect(step('boundaries')).toMatchObject({ state: 'not_started', reason: null });
       expect(Date.now() - Date.parse(step('transparency').changedAt)).toBeLessThan(60_000);
       expect(plan).toMatchObject({ activeSteps: ['transparency'], stepsDone: 2, status: 'active' });
       expect(plan.activatedAt).toEqual(expect.any(String));
@@ -191,7 +198,7 @@ describe('treatment plans /v1/treatment-plans', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = expectStatus(
+        const page: IdPage = expectStatus(
           await http(ctx)
             .get(`/v1/treatment-plans/${id}/history`)
             .set(...bearer(w.clinician))
@@ -199,7 +206,7 @@ describe('treatment plans /v1/treatment-plans', () => {
           200,
         ).body;
         expect(page.data.length).toBeLessThanOrEqual(4);
-        seen.push(...page.data.map((e: { id: string }) => e.id));
+        seen.push(...page.data.map((e) => e.id));
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen).toEqual(all.data.map((e: { id: string }) => e.id));
@@ -268,9 +275,9 @@ describe('treatment plans /v1/treatment-plans', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = expectStatus(await list(lw.clinician, { limit: 3, ...(cursor ? { cursor } : {}) }), 200).body;
+        const page: IdPage = expectStatus(await list(lw.clinician, { limit: 3, ...(cursor ? { cursor } : {}) }), 200).body;
         expect(page.data.length).toBeLessThanOrEqual(3);
-        seen.push(...page.data.map((p: { id: string }) => p.id));
+        seen.push(...page.data.map((p) => p.id));
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...ids].reverse());

@@ -51,6 +51,8 @@ export interface StepRow {
   changedBy: string | null;
   changedByName: string | null;
   changedAt: Date | null;
+  /** Why the step was last changed; only when asked for (care team reads). */
+  lastReason: string | null;
 }
 
 export interface EventRow {
@@ -292,12 +294,20 @@ export class TreatmentPlansRepository {
 
   // Steps.
 
-  /** The steps of these plans with their framework titles, in order, in one query. */
-  stepsOf(practiceId: PracticeId, planIds: string[], manager?: EntityManager): Promise<StepRow[]> {
+  /**
+   * The steps of these plans with their framework titles, in order, in one query; with
+   * `withReasons`, also why each was last changed (from the plan's history), for the care team.
+   */
+  stepsOf(practiceId: PracticeId, planIds: string[], manager?: EntityManager, withReasons = false): Promise<StepRow[]> {
     if (planIds.length === 0) return Promise.resolve([]);
+    const reason = withReasons
+      ? `(SELECT e.reason FROM plan_events e
+           WHERE e.practice_id = s.practice_id AND e.plan_id = s.plan_id AND e.step_key = s.step_key
+           ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1)`
+      : 'NULL';
     return this.m(manager).query(
       `SELECT s.plan_id AS "planId", s.step_key AS key, s.position, fs.title, s.state, s.waived_reason AS "waivedReason",
-              s.changed_by AS "changedBy", u.full_name AS "changedByName", s.changed_at AS "changedAt"
+              s.changed_by AS "changedBy", u.full_name AS "changedByName", s.changed_at AS "changedAt", ${reason} AS "lastReason"
          FROM plan_steps s
          JOIN treatment_plans tp ON tp.id = s.plan_id AND tp.practice_id = s.practice_id
          LEFT JOIN framework_steps fs ON fs.version = tp.framework_version AND fs.key = s.step_key

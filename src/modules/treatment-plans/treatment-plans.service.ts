@@ -155,7 +155,7 @@ export class TreatmentPlansService {
   private async detail(practiceId: PracticeId, id: string): Promise<TreatmentPlanResponseDto> {
     const row = await this.plans.findPlan(practiceId, id);
     if (!row) throw planNotFound();
-    const [steps, readiness] = await Promise.all([this.plans.stepsOf(practiceId, [id]), this.plans.readiness(practiceId, row)]);
+    const [steps, readiness] = await Promise.all([this.plans.stepsOf(practiceId, [id], undefined, true), this.plans.readiness(practiceId, row)]);
     return {
       ...toSummary(row, steps),
       presentingConcerns: row.presentingConcernsCiphertext ? this.crypto.decrypt(row.presentingConcernsCiphertext, concernsAad(row.id)) : null,
@@ -396,6 +396,7 @@ function toStepDto(s: StepRow): PlanStepDto {
     waivedReason: s.waivedReason,
     changedBy: s.changedBy ? { id: s.changedBy, fullName: s.changedByName } : null,
     changedAt: s.changedAt?.toISOString() ?? null,
+    reason: s.lastReason,
   };
 }
 

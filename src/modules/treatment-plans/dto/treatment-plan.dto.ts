@@ -128,6 +128,8 @@ export class PlanStepDto {
   @ApiProperty({ nullable: true, type: String }) waivedReason!: string | null;
   @ApiProperty({ type: StaffRefDto, nullable: true, description: 'Who last changed the state' }) changedBy!: StaffRefDto | null;
   @ApiProperty({ nullable: true, type: String }) changedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was last changed (the full story is the plan’s history)' })
+  reason!: string | null;
 }
 
 export class PartnerReadinessDto {
