@@ -51,6 +51,10 @@ function uniqueViolationOf(err: unknown): string | null {
  * an individual plan). Admins never change plans, even when on the care team: the route refuses
  * them (403) like it refuses client portal accounts.
  *
+ * While a couple's conjoint work is paused by a safety flag (rule 4), steps do not change and the
+ * plan is not activated or resumed; pausing and closing stay open, and so does editing the
+ * presenting concerns or the owner (record keeping, not advancing the work).
+ *
  * How: every change runs in one transaction that first row-locks the plan (SELECT … FOR UPDATE),
  * then reads the step states, the safety pause and the readiness answers, asks the pure rules,
  * and writes plan_steps/treatment_plans and the plan_events row together.
