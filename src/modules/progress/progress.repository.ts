@@ -134,7 +134,7 @@ export class ProgressRepository {
     return rows[0] ?? null;
   }
 
-  /** The subject of a plan, by the plan's id. */
+  /** The subject of a plan: its couple or its client. */
   async subjectOfPlan(m: EntityManager, practiceId: PracticeId, plan: { coupleId: string | null; clientId: string | null }): Promise<SubjectRow | null> {
     return plan.coupleId ? this.subject(m, practiceId, 'couple', plan.coupleId) : this.subject(m, practiceId, 'client', plan.clientId!);
   }
