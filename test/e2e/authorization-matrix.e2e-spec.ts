@@ -1,17 +1,36 @@
 import { routesOf } from '../../src/bootstrap';
 import { Actor, createPractice, createStaff, http, login, PASSWORD, PracticeWorld, uniqueEmail } from '../factories';
 import { enrolTotp, freshSession, inviteOnly, mailCount, nextMailToken, snapshotPractice, totpCode } from '../factories/access';
+import { createPortalClient } from '../factories/portal';
 import { startTestApp, TestContext } from '../setup/test-app';
+import {
+  book,
+  buildMatrixWorld,
+  DAP,
+  MatrixWorld,
+  newClient,
+  newCouple,
+  nextSlot,
+  PortalPerson,
+  raiseFlag,
+  rotateFeed,
+  signNote,
+  tag,
+  writeNote,
+} from './authorization-matrix.world';
 
 /**
  * Every route the router registered × every kind of caller. A route without a row fails the
  * suite, and so does a row whose route no longer exists.
  *
- * To add a caller (the client portal account, the partner, an unassigned clinician), add it to
- * ActorKey and ACTORS: the compiler then asks for its column in every row.
+ * The callers: nobody; another practice's admin (with this practice's ids); this practice's
+ * admin (on no care team); the assigned clinician (on the care team of whatever the row's call
+ * is about); an unassigned clinician of the same practice; the portal account of partner A of a
+ * couple (`client`) and that of partner B (`partner`). To add one, add it to ActorKey and
+ * ACTORS: the compiler then asks for its column in every row.
  */
-type ActorKey = 'anonymous' | 'otherAdmin' | 'admin' | 'clinician';
-const ACTORS: readonly ActorKey[] = ['anonymous', 'otherAdmin', 'admin', 'clinician'];
+type ActorKey = 'anonymous' | 'otherAdmin' | 'admin' | 'clinician' | 'unassignedClinician' | 'client' | 'partner';
+const ACTORS: readonly ActorKey[] = ['anonymous', 'otherAdmin', 'admin', 'clinician', 'unassignedClinician', 'client', 'partner'];
 
 /** The exact status expected: 2xx means allowed, 401/403/404 a denial that must change nothing. */
 type Expect = 200 | 201 | 202 | 204 | 401 | 403 | 404;
@@ -19,19 +38,22 @@ type Expect = 200 | 201 | 202 | 204 | 401 | 403 | 404;
 /** Routes outside the bearer-token world: tested on their own below. */
 const OUTSIDE_MATRIX = [/^\/docs/, /^\/admin\/queues/];
 
-interface World {
-  /** The practice whose data is at stake. */
-  a: PracticeWorld & { clinician: Actor };
-  /** Another practice; its admin tries this practice's ids. */
-  b: PracticeWorld;
-}
+type World = MatrixWorld;
 
 interface Built {
   /** Values for the route's :params. */
   params?: Record<string, string>;
+  /** A query string (filters that pick the row's own records out of a list). */
+  query?: Record<string, string>;
   body?: object;
   /** Bearer token, or null for none. */
   token: string | null;
+  /** Text a successful (2xx) answer must contain: what the caller may see. */
+  shows?: string[];
+  /** Text the answer must never contain, whatever its status (records the caller may not see). */
+  hidden?: string[];
+  /** Further checks once the call is answered. */
+  after?: () => Promise<void>;
 }
 
 interface Row {
@@ -40,10 +62,27 @@ interface Row {
   build?: (ctx: TestContext, w: World, who: ActorKey) => Promise<Built>;
 }
 
-const PUBLIC_200: Record<ActorKey, Expect> = { anonymous: 200, otherAdmin: 200, admin: 200, clinician: 200 };
-const ANY_SIGNED_IN = (ok: Expect): Record<ActorKey, Expect> => ({ anonymous: 401, otherAdmin: ok, admin: ok, clinician: ok });
-const ADMIN_ONLY_OWN = (ok: Expect): Record<ActorKey, Expect> => ({ anonymous: 401, otherAdmin: ok, admin: ok, clinician: 403 });
-const ADMIN_ONLY_BY_ID = (ok: Expect): Record<ActorKey, Expect> => ({ anonymous: 401, otherAdmin: 404, admin: ok, clinician: 403 });
+type Columns = Record<ActorKey, Expect>;
+const all = (s: Expect): Columns => ({ anonymous: s, otherAdmin: s, admin: s, clinician: s, unassignedClinician: s, client: s, partner: s });
+
+const PUBLIC_200: Columns = all(200);
+const ANY_SIGNED_IN = (ok: Expect): Columns => ({ ...all(ok), anonymous: 401 });
+/** Staff only; without an id in the path, another practice's admin acts on their own practice. */
+const STAFF_OWN = (ok: Expect): Columns => ({ ...ANY_SIGNED_IN(ok), client: 403, partner: 403 });
+const ADMIN_ONLY_OWN = (ok: Expect): Columns => ({ ...STAFF_OWN(ok), clinician: 403, unassignedClinician: 403 });
+const ADMIN_ONLY_BY_ID = (ok: Expect): Columns => ({ ...ADMIN_ONLY_OWN(ok), otherAdmin: 404 });
+/** A client's or couple's record (demographics, care team, schedule): the admin and the care team; anyone else of the practice 404. */
+const RECORD = (ok: Expect): Columns => ({ ...STAFF_OWN(ok), otherAdmin: 404, unassignedClinician: 404 });
+/** Clinical content (notes, safety flags): the care team; an admin off the team sees the record exists (403). */
+const CLINICAL = (ok: Expect): Columns => ({ ...RECORD(ok), admin: 403 });
+/** A clinician's act on clinical content (@Roles('clinician')): every admin is refused by role first. */
+const CLINICIAN_ACT = (ok: Expect): Columns => ({ ...CLINICAL(ok), otherAdmin: 403 });
+/** A clinician's own things (their calendar feed): any clinician, on a care team or not. */
+const OWN_AS_CLINICIAN = (ok: Expect): Columns => ({ ...all(403), anonymous: 401, clinician: ok, unassignedClinician: ok });
+/** The client portal: only the portal accounts, each to their own record. */
+const PORTAL = (ok: Expect): Columns => ({ ...all(403), anonymous: 401, client: ok, partner: ok });
+
+const isPortal = (who: ActorKey): who is 'client' | 'partner' => who === 'client' || who === 'partner';
 
 function actorOf(w: World, who: ActorKey): Actor | null {
   switch (who) {
@@ -55,21 +94,94 @@ function actorOf(w: World, who: ActorKey): Actor | null {
       return w.a.admin;
     case 'clinician':
       return w.a.clinician;
+    case 'unassignedClinician':
+      return w.a.unassigned;
+    case 'client':
+      return w.a.client.actor;
+    case 'partner':
+      return w.a.partner.actor;
   }
 }
+
+const tokenOf = (w: World, who: ActorKey): string | null => actorOf(w, who)?.accessToken ?? null;
 
 function worldOf(w: World, who: ActorKey): PracticeWorld {
   return who === 'otherAdmin' ? w.b : w.a;
 }
 
+/** The portal person the caller is, if any. */
+function selfOf(w: World, who: ActorKey): PortalPerson | null {
+  return who === 'client' ? w.a.client : who === 'partner' ? w.a.partner : null;
+}
+
+/** The other partner of a portal caller. */
+function otherOf(w: World, who: ActorKey): PortalPerson | null {
+  return who === 'client' ? w.a.partner : who === 'partner' ? w.a.client : null;
+}
+
+/** For a portal caller: their own record's id and zone must show, the other partner's zone must not. */
+function ownRecord(w: World, who: ActorKey, withId: boolean): Pick<Built, 'shows' | 'hidden'> {
+  const self = selfOf(w, who);
+  const other = otherOf(w, who);
+  if (!self || !other) return {};
+  return { shows: withId ? [self.clientId, self.timezone] : [self.timezone], hidden: [other.timezone] };
+}
+
+const preferencesOf = async (ctx: TestContext, clientId: string): Promise<unknown> =>
+  (await ctx.db.query(`SELECT reminder_preferences, version FROM clients WHERE id = $1`, [clientId]))[0];
+
+/** Whatever a caller is answered, it never shows these (the other practice; the other partner). */
+function neverShown(w: World, who: ActorKey): string[] {
+  const person = (p: PortalPerson) => [p.clientId, p.actor.id, p.actor.email, p.fullName];
+  switch (who) {
+    case 'otherAdmin':
+      // Beyond ids they sent themselves, which their own audit trail may show back to them.
+      return [w.a.practiceId, w.a.admin.id, w.a.admin.email, w.a.clinician.email, w.a.unassigned.email, w.a.client.actor.email, w.a.partner.actor.email];
+    case 'client':
+      return person(w.a.partner);
+    case 'partner':
+      return person(w.a.client);
+    default:
+      return [];
+  }
+}
+
 /** A disposable account with the caller's role in the caller's practice (for calls that change the caller). */
 async function stand_in(ctx: TestContext, w: World, who: ActorKey): Promise<Actor> {
-  return createStaff(ctx, worldOf(w, who), who === 'clinician' ? 'clinician' : 'admin');
+  if (isPortal(who)) return (await createPortalClient(ctx, w.a.practiceId, w.a.admin.id, `Stand-in ${tag()}`)).actor;
+  const role = who === 'clinician' || who === 'unassignedClinician' ? 'clinician' : 'admin';
+  return createStaff(ctx, worldOf(w, who), role);
 }
+
+/**
+ * The client a call is about: for the portal accounts, partner A's own record (a staff route
+ * refuses them even their own, and partner B's refusal must not echo partner A); for staff, a
+ * fresh client with the assigned clinician on its care team.
+ */
+async function subjectClient(ctx: TestContext, w: World, who: ActorKey, over: Parameters<typeof newClient>[2] = {}): Promise<string> {
+  return isPortal(who) ? w.a.client.clientId : (await newClient(ctx, w, over)).id;
+}
+
+/** Likewise for a couple: the portal accounts' own couple, or a fresh one with the assigned clinician on its team. */
+async function subjectCouple(ctx: TestContext, w: World, who: ActorKey, alsoOnTeam: Actor[] = []): Promise<string> {
+  return isPortal(who) ? w.a.coupleId : (await newCouple(ctx, w, alsoOnTeam)).id;
+}
+
+/** A session of the assigned clinician: individual (a fresh client) or couple (a fresh couple); the portal accounts' couple session for them. */
+async function subjectSession(ctx: TestContext, w: World, who: ActorKey, kind: 'individual' | 'couple'): Promise<{ id: string; version: number }> {
+  if (isPortal(who)) return book(ctx, w, { coupleId: w.a.coupleId });
+  return kind === 'couple' ? book(ctx, w, { coupleId: (await newCouple(ctx, w)).id }) : book(ctx, w, { clientId: (await newClient(ctx, w)).id });
+}
+
+/** A record's text: the admin and the assigned clinician receive it (in a list too), nobody else. */
+const seen = (who: ActorKey, ...ids: string[]): string[] => (who === 'admin' || who === 'clinician' ? ids : []);
+const unseen = (who: ActorKey, ...ids: string[]): string[] => (who === 'admin' || who === 'clinician' ? [] : ids);
+/** Clinical text: nobody but the assigned clinician receives it (not even this practice's admin). */
+const unseenClinical = (who: ActorKey, ...ids: string[]): string[] => (who === 'clinician' ? [] : ids);
 
 const NEW_PASSWORD = 'quiet harbour lanterns 58';
 
-const MATRIX: Record<string, Row> = {
+const FOUNDATION: Record<string, Row> = {
   // Operations
   'GET /health/live': { expect: PUBLIC_200 },
   'GET /health/ready': { expect: PUBLIC_200 },
@@ -77,9 +189,9 @@ const MATRIX: Record<string, Row> = {
 
   // Sign-up and sign-in: public; a bearer token changes nothing.
   'POST /v1/auth/signup': {
-    expect: { anonymous: 201, otherAdmin: 201, admin: 201, clinician: 201 },
+    expect: all(201),
     build: async (_ctx, w, who) => ({
-      token: actorOf(w, who)?.accessToken ?? null,
+      token: tokenOf(w, who),
       body: { practiceName: 'Another Practice', timezone: 'Europe/Berlin', fullName: 'New Owner', email: uniqueEmail('signup'), password: PASSWORD },
     }),
   },
@@ -87,14 +199,14 @@ const MATRIX: Record<string, Row> = {
     expect: PUBLIC_200,
     build: async (_ctx, w, who) => {
       const as = actorOf(w, who) ?? w.a.clinician;
-      return { token: actorOf(w, who)?.accessToken ?? null, body: { email: as.email, password: as.password } };
+      return { token: tokenOf(w, who), body: { email: as.email, password: as.password } };
     },
   },
   'POST /v1/auth/refresh': {
     expect: PUBLIC_200,
     build: async (ctx, w, who) => {
       const session = await freshSession(ctx, actorOf(w, who) ?? w.a.clinician);
-      return { token: actorOf(w, who)?.accessToken ?? null, body: { refreshToken: session.refreshToken } };
+      return { token: tokenOf(w, who), body: { refreshToken: session.refreshToken } };
     },
   },
   'POST /v1/auth/invitations/accept': {
@@ -102,24 +214,21 @@ const MATRIX: Record<string, Row> = {
     build: async (ctx, w, who) => {
       const invited = await inviteOnly(ctx, worldOf(w, who));
       const token = await nextMailToken(ctx, invited.email, 0);
-      return { token: actorOf(w, who)?.accessToken ?? null, body: { token, password: PASSWORD } };
+      return { token: tokenOf(w, who), body: { token, password: PASSWORD } };
     },
   },
   'POST /v1/auth/password-reset/request': {
-    expect: { anonymous: 202, otherAdmin: 202, admin: 202, clinician: 202 },
-    build: async (_ctx, w, who) => ({
-      token: actorOf(w, who)?.accessToken ?? null,
-      body: { email: uniqueEmail('nobody') },
-    }),
+    expect: all(202),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), body: { email: uniqueEmail('nobody') } }),
   },
   'POST /v1/auth/password-reset/confirm': {
-    expect: { anonymous: 204, otherAdmin: 204, admin: 204, clinician: 204 },
+    expect: all(204),
     build: async (ctx, w, who) => {
       const person = await stand_in(ctx, w, who);
       const before = mailCount(ctx, person.email);
       await http(ctx).post('/v1/auth/password-reset/request').send({ email: person.email }).expect(202);
       const token = await nextMailToken(ctx, person.email, before);
-      return { token: actorOf(w, who)?.accessToken ?? null, body: { token, password: NEW_PASSWORD } };
+      return { token: tokenOf(w, who), body: { token, password: NEW_PASSWORD } };
     },
   },
   'POST /v1/auth/logout': {
@@ -130,8 +239,11 @@ const MATRIX: Record<string, Row> = {
     },
   },
 
-  // The signed-in user's own account
-  'GET /v1/me': { expect: ANY_SIGNED_IN(200) },
+  // The signed-in user's own account (portal accounts included).
+  'GET /v1/me': {
+    expect: ANY_SIGNED_IN(200),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), shows: actorOf(w, who) ? [actorOf(w, who)!.id] : [] }),
+  },
   'POST /v1/me/password': {
     expect: ANY_SIGNED_IN(204),
     build: async (ctx, w, who) => ({
@@ -139,26 +251,27 @@ const MATRIX: Record<string, Row> = {
       body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
     }),
   },
+  // TOTP is for staff accounts; the portal is refused by role before anything is read.
   'POST /v1/me/totp': {
-    expect: ANY_SIGNED_IN(201),
+    expect: STAFF_OWN(201),
     build: async (ctx, w, who) => ({
-      token: who === 'anonymous' ? null : (await stand_in(ctx, w, who)).accessToken,
+      token: who === 'anonymous' || isPortal(who) ? tokenOf(w, who) : (await stand_in(ctx, w, who)).accessToken,
       body: { password: PASSWORD },
     }),
   },
   'POST /v1/me/totp/confirm': {
-    expect: ANY_SIGNED_IN(200),
+    expect: STAFF_OWN(200),
     build: async (ctx, w, who) => {
-      if (who === 'anonymous') return { token: null, body: { code: '123456' } };
+      if (who === 'anonymous' || isPortal(who)) return { token: tokenOf(w, who), body: { code: '123456' } };
       const person = await stand_in(ctx, w, who);
       const begun = await http(ctx).post('/v1/me/totp').set('Authorization', `Bearer ${person.accessToken}`).send({ password: PASSWORD }).expect(201);
       return { token: person.accessToken, body: { code: totpCode(begun.body.secret) } };
     },
   },
   'POST /v1/me/totp/recovery-codes': {
-    expect: ANY_SIGNED_IN(200),
+    expect: STAFF_OWN(200),
     build: async (ctx, w, who) => {
-      if (who === 'anonymous') return { token: null, body: { code: '123456' } };
+      if (who === 'anonymous' || isPortal(who)) return { token: tokenOf(w, who), body: { code: '123456' } };
       const person = await stand_in(ctx, w, who);
       const { secret } = await enrolTotp(ctx, person);
       // The enrolment spent the current step; the next one is still inside the accepted window.
@@ -166,9 +279,9 @@ const MATRIX: Record<string, Row> = {
     },
   },
   'POST /v1/me/totp/disable': {
-    expect: ANY_SIGNED_IN(204),
+    expect: STAFF_OWN(204),
     build: async (ctx, w, who) => {
-      if (who === 'anonymous') return { token: null, body: { password: PASSWORD, recoveryCode: 'abcde-12345' } };
+      if (who === 'anonymous' || isPortal(who)) return { token: tokenOf(w, who), body: { password: PASSWORD, recoveryCode: 'abcde-12345' } };
       const person = await stand_in(ctx, w, who);
       const { recoveryCodes } = await enrolTotp(ctx, person);
       return { token: person.accessToken, body: { password: PASSWORD, recoveryCode: recoveryCodes[0] } };
@@ -184,11 +297,11 @@ const MATRIX: Record<string, Row> = {
   },
 
   // Practice administration. Without an id in the path, another practice's admin acts on their own.
-  'GET /v1/practice': { expect: ANY_SIGNED_IN(200) },
+  'GET /v1/practice': { expect: STAFF_OWN(200) },
   'PATCH /v1/practice': {
     expect: ADMIN_ONLY_OWN(200),
     build: async (_ctx, w, who) => ({
-      token: actorOf(w, who)?.accessToken ?? null,
+      token: tokenOf(w, who),
       body: { name: `Renamed by ${who}`, settings: { cliniciansSeeAllClients: false } },
     }),
   },
@@ -197,19 +310,19 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/users': {
     expect: ADMIN_ONLY_OWN(201),
     build: async (_ctx, w, who) => ({
-      token: actorOf(w, who)?.accessToken ?? null,
+      token: tokenOf(w, who),
       body: { email: uniqueEmail('matrix-invite'), role: 'clinician', fullName: 'Invited Person' },
     }),
   },
   // With this practice's ids: another practice's admin gets 404 and changes nothing.
   'GET /v1/users/:id': {
     expect: ADMIN_ONLY_BY_ID(200),
-    build: async (_ctx, w, who) => ({ token: actorOf(w, who)?.accessToken ?? null, params: { id: w.a.clinician.id } }),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), params: { id: w.a.clinician.id } }),
   },
   'PATCH /v1/users/:id': {
     expect: ADMIN_ONLY_BY_ID(200),
     build: async (_ctx, w, who) => ({
-      token: actorOf(w, who)?.accessToken ?? null,
+      token: tokenOf(w, who),
       params: { id: w.a.clinician.id },
       body: { fullName: `Renamed by ${who}`, role: 'clinician', status: 'active' },
     }),
@@ -218,10 +331,335 @@ const MATRIX: Record<string, Row> = {
     expect: ADMIN_ONLY_BY_ID(204),
     build: async (ctx, w, who) => {
       const invited = await inviteOnly(ctx, w.a);
-      return { token: actorOf(w, who)?.accessToken ?? null, params: { id: invited.id } };
+      return { token: tokenOf(w, who), params: { id: invited.id } };
     },
   },
 };
+
+const CLIENTS: Record<string, Row> = {
+  // A list answers everyone on staff, each with what they may see: filtered to the row's client.
+  'GET /v1/clients': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const c = await newClient(ctx, w);
+      return { token: tokenOf(w, who), query: { q: c.fullName }, shows: seen(who, c.id), hidden: unseen(who, c.id, c.fullName) };
+    },
+  },
+  // Another practice's admin creates in their own practice; a clinician joins the new client's team.
+  'POST /v1/clients': {
+    expect: STAFF_OWN(201),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), body: { fullName: `Created by ${who} ${tag()}`, timezone: 'Europe/Paris' } }),
+  },
+  'GET /v1/clients/:id': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => {
+      const id = await subjectClient(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id }, shows: [id] };
+    },
+  },
+  'PATCH /v1/clients/:id': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectClient(ctx, w, who) },
+      body: { version: 1, preferredName: `Renamed by ${who}` },
+    }),
+  },
+  'POST /v1/clients/:id/archive': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: await subjectClient(ctx, w, who) } }),
+  },
+  'POST /v1/clients/:id/unarchive': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: await subjectClient(ctx, w, who, { archived: true }) } }),
+  },
+  // The care team may invite its client to the portal, not only an admin.
+  'POST /v1/clients/:id/invite': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: await subjectClient(ctx, w, who, { email: true }) } }),
+  },
+
+  // The client portal: each portal account reaches its own record and nothing else.
+  'GET /v1/me/client': {
+    expect: PORTAL(200),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), ...ownRecord(w, who, true) }),
+  },
+  'GET /v1/me/preferences': {
+    expect: PORTAL(200),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), ...ownRecord(w, who, false) }),
+  },
+  // Changes the caller's own preferences, and never the other partner's.
+  'PATCH /v1/me/preferences': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      const other = otherOf(w, who);
+      const before = other ? await preferencesOf(ctx, other.clientId) : null;
+      const own = ownRecord(w, who, false);
+      return {
+        token: tokenOf(w, who),
+        body: { channels: ['in_app'], quietHours: { start: '21:30', end: '07:30' } },
+        shows: own.shows ? [...own.shows, '21:30'] : undefined,
+        hidden: own.hidden,
+        after: async () => {
+          if (other) expect(await preferencesOf(ctx, other.clientId)).toEqual(before);
+        },
+      };
+    },
+  },
+};
+
+const CARE_TEAMS: Record<string, Row> = {
+  'GET /v1/clients/:id/care-team': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: await subjectClient(ctx, w, who) }, shows: [w.a.clinician.id] }),
+  },
+  // Admins manage every team; a clinician only the teams they are on.
+  'POST /v1/clients/:id/care-team': {
+    expect: RECORD(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectClient(ctx, w, who) },
+      body: { clinicianId: w.a.colleague.id },
+    }),
+  },
+  'DELETE /v1/clients/:id/care-team/:clinicianId': {
+    expect: RECORD(204),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectClient(ctx, w, who, { alsoOnTeam: [w.a.colleague] }), clinicianId: w.a.colleague.id },
+    }),
+  },
+  'GET /v1/couples/:id/care-team': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: await subjectCouple(ctx, w, who) }, shows: [w.a.clinician.id] }),
+  },
+  'POST /v1/couples/:id/care-team': {
+    expect: RECORD(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectCouple(ctx, w, who) },
+      body: { clinicianId: w.a.colleague.id },
+    }),
+  },
+  'DELETE /v1/couples/:id/care-team/:clinicianId': {
+    expect: RECORD(204),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectCouple(ctx, w, who, [w.a.colleague]), clinicianId: w.a.colleague.id },
+    }),
+  },
+};
+
+const COUPLES: Record<string, Row> = {
+  'GET /v1/couples': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const c = await newCouple(ctx, w);
+      return { token: tokenOf(w, who), query: { clientId: c.partnerIds[0] }, shows: seen(who, c.id), hidden: unseen(who, c.id) };
+    },
+  },
+  // Partners must be clients the caller can see: another practice's admin and the unassigned clinician get 404.
+  'POST /v1/couples': {
+    expect: RECORD(201),
+    build: async (ctx, w, who) => {
+      const partners = isPortal(who)
+        ? [w.a.client.clientId, w.a.partner.clientId]
+        : [(await newClient(ctx, w)).id, (await newClient(ctx, w)).id];
+      return {
+        token: tokenOf(w, who),
+        body: { partners: [{ clientId: partners[0], role: 'injured' }, { clientId: partners[1], role: 'involved' }], privacyPolicy: 'no_secrets' },
+      };
+    },
+  },
+  'GET /v1/couples/:id': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => {
+      const id = await subjectCouple(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id }, shows: [id] };
+    },
+  },
+  'PATCH /v1/couples/:id': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectCouple(ctx, w, who) },
+      body: { version: 1, privacyPolicy: 'limited_secrets' },
+    }),
+  },
+  'POST /v1/couples/:id/dissolve': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: await subjectCouple(ctx, w, who) }, body: { version: 1 } }),
+  },
+};
+
+const SAFETY_FLAGS: Record<string, Row> = {
+  'GET /v1/clients/:id/safety-flags': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const id = await subjectClient(ctx, w, who);
+      const flagId = await raiseFlag(ctx, w, id);
+      return { token: tokenOf(w, who), params: { id }, shows: [flagId], hidden: unseenClinical(who, flagId, 'drinking') };
+    },
+  },
+  'POST /v1/clients/:id/safety-flags': {
+    expect: CLINICIAN_ACT(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: await subjectClient(ctx, w, who) },
+      body: { kind: 'self_harm_risk', severity: 'moderate', note: 'Passive ideation mentioned; safety plan agreed.' },
+    }),
+  },
+  'POST /v1/clients/:id/safety-flags/:flagId/resolve': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => {
+      const id = await subjectClient(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id, flagId: await raiseFlag(ctx, w, id) }, body: { note: 'Reviewed with the client; resolved.' } };
+    },
+  },
+};
+
+const SESSIONS: Record<string, Row> = {
+  // An admin books for the assigned clinician; a clinician books for themselves.
+  'POST /v1/sessions': {
+    expect: RECORD(201),
+    build: async (ctx, w, who) => {
+      const clientId = await subjectClient(ctx, w, who);
+      return {
+        token: tokenOf(w, who),
+        body: {
+          kind: 'individual',
+          participantClientIds: [clientId],
+          ...(who === 'clinician' || who === 'unassignedClinician' ? {} : { clinicianId: w.a.clinician.id }),
+          ...nextSlot(),
+          timezone: 'America/New_York',
+        },
+      };
+    },
+  },
+  'GET /v1/sessions': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const clientId = (await newClient(ctx, w)).id;
+      const s = await book(ctx, w, { clientId });
+      return { token: tokenOf(w, who), query: { clientId }, shows: seen(who, s.id), hidden: unseen(who, s.id) };
+    },
+  },
+  'GET /v1/sessions/:id': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => {
+      const s = await subjectSession(ctx, w, who, 'individual');
+      return { token: tokenOf(w, who), params: { id: s.id }, shows: [s.id] };
+    },
+  },
+  'PATCH /v1/sessions/:id': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => {
+      const s = await subjectSession(ctx, w, who, 'individual');
+      return { token: tokenOf(w, who), params: { id: s.id }, body: { version: s.version, location: `Room moved by ${who}` } };
+    },
+  },
+  'POST /v1/sessions/:id/status': {
+    expect: RECORD(200),
+    build: async (ctx, w, who) => {
+      const s = await subjectSession(ctx, w, who, 'individual');
+      return { token: tokenOf(w, who), params: { id: s.id }, body: { status: 'cancelled', reason: 'Client asked to move it', version: s.version } };
+    },
+  },
+
+  // The portal's schedule: the couple's sessions and the caller's own, never the other partner's individual ones.
+  'GET /v1/me/sessions': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      if (!isPortal(who)) return { token: tokenOf(w, who) };
+      const joint = await book(ctx, w, { coupleId: w.a.coupleId }, 'soon');
+      const mine = await book(ctx, w, { clientId: selfOf(w, who)!.clientId }, 'soon');
+      const theirs = await book(ctx, w, { clientId: (who === 'client' ? w.a.partner : w.a.client).clientId }, 'soon');
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: [joint.id, mine.id], hidden: [theirs.id] };
+    },
+  },
+
+  // A clinician's calendar feed is their own; admins and the portal have none.
+  'POST /v1/me/calendar-feed': {
+    expect: OWN_AS_CLINICIAN(201),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), body: { includeClientNames: false } }),
+  },
+  'GET /v1/me/calendar-feed': {
+    expect: OWN_AS_CLINICIAN(200),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who) }),
+  },
+  'DELETE /v1/me/calendar-feed': {
+    expect: OWN_AS_CLINICIAN(204),
+    build: async (ctx, w, who) => {
+      if (who === 'clinician' || who === 'unassignedClinician') await rotateFeed(ctx, actorOf(w, who)!);
+      return { token: tokenOf(w, who) };
+    },
+  },
+  /**
+   * The secret feed URL: the token in the path is the only credential, and a bearer token neither
+   * grants nor is needed. Nobody with the current token → 200 (no client names: not opted in); the
+   * clinician with their own current token → 200; everyone else holds a token that does not work
+   * (never issued, rotated away, revoked) → 404, whatever bearer token they add.
+   */
+  'GET /v1/calendar/:token.ics': {
+    expect: { ...all(404), anonymous: 200, clinician: 200 },
+    build: async (ctx, w, who) => {
+      await book(ctx, w, { coupleId: w.a.coupleId });
+      const names = [w.a.client.fullName, w.a.partner.fullName];
+      if (who === 'anonymous' || who === 'clinician') {
+        return { token: tokenOf(w, who), params: { token: await rotateFeed(ctx, w.a.clinician) }, shows: ['BEGIN:VCALENDAR'], hidden: names };
+      }
+      let token = 'A'.repeat(43);
+      if (who === 'admin' || who === 'client') {
+        token = await rotateFeed(ctx, w.a.clinician);
+        await rotateFeed(ctx, w.a.clinician);
+      } else if (who === 'unassignedClinician' || who === 'partner') {
+        token = await rotateFeed(ctx, w.a.unassigned);
+        await http(ctx).delete('/v1/me/calendar-feed').set('Authorization', `Bearer ${w.a.unassigned.accessToken}`).expect(204);
+      }
+      return { token: tokenOf(w, who), params: { token }, hidden: names };
+    },
+  },
+};
+
+/** Notes on couple sessions (the safety flags above cover the individual client's clinical access). */
+const NOTES: Record<string, Row> = {
+  'GET /v1/sessions/:id/note': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const s = await subjectSession(ctx, w, who, 'couple');
+      await writeNote(ctx, w, s.id);
+      return { token: tokenOf(w, who), params: { id: s.id }, shows: [DAP.plan], hidden: unseenClinical(who, DAP.data, DAP.plan) };
+    },
+  },
+  // Writing and signing are the session clinician's; the admin off the care team is refused first.
+  'PUT /v1/sessions/:id/note': {
+    expect: CLINICAL(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectSession(ctx, w, who, 'couple')).id },
+      body: { form: 'dap', sections: DAP, stepsAddressed: ['stabilization'] },
+    }),
+  },
+  'POST /v1/sessions/:id/note/sign': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const s = await subjectSession(ctx, w, who, 'couple');
+      await writeNote(ctx, w, s.id);
+      return { token: tokenOf(w, who), params: { id: s.id }, body: { version: 1 } };
+    },
+  },
+  'POST /v1/sessions/:id/note/addenda': {
+    expect: CLINICAL(201),
+    build: async (ctx, w, who) => {
+      const s = await subjectSession(ctx, w, who, 'couple');
+      await writeNote(ctx, w, s.id);
+      await signNote(ctx, w, s.id);
+      return { token: tokenOf(w, who), params: { id: s.id }, body: { text: 'Correction: the disclosure conversation was on Tuesday.' } };
+    },
+  },
+};
+
+const MATRIX: Record<string, Row> = { ...FOUNDATION, ...CLIENTS, ...CARE_TEAMS, ...COUPLES, ...SAFETY_FLAGS, ...SESSIONS, ...NOTES };
 
 function keyOf(r: { method: string; url: string }): string {
   return `${r.method} ${r.url}`;
@@ -240,10 +678,7 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     ctx = await startTestApp();
-    const a = await createPractice(ctx, 'Practice A');
-    const clinician = await createStaff(ctx, a, 'clinician');
-    const b = await createPractice(ctx, 'Practice B');
-    w = { a: { ...a, clinician }, b };
+    w = await buildMatrixWorld(ctx);
   });
   afterAll(() => ctx?.close());
 
@@ -262,7 +697,7 @@ describe('authorization matrix', () => {
 
     it.each(ACTORS.map((who) => [who, row.expect[who]] as const))('%s → %s', async (who, expected) => {
       expect(routesOf(ctx.app).map(keyOf)).toContain(key);
-      const built: Built = row.build ? await row.build(ctx, w, who) : { token: actorOf(w, who)?.accessToken ?? null };
+      const built: Built = row.build ? await row.build(ctx, w, who) : { token: tokenOf(w, who) };
       const path = fill(url, built.params);
 
       // Denials, and anything another practice's admin does, must leave this practice untouched.
@@ -270,6 +705,7 @@ describe('authorization matrix', () => {
       const before = mustNotChange ? await snapshotPractice(ctx, w.a.practiceId) : null;
 
       let req = http(ctx)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](path);
+      if (built.query) req = req.query(built.query);
       if (built.token) req = req.set('Authorization', `Bearer ${built.token}`);
       const res = built.body !== undefined ? await req.send(built.body) : await req;
 
@@ -278,13 +714,13 @@ describe('authorization matrix', () => {
         expect(res.body).toMatchObject({ statusCode: expected, error: expect.any(String), message: expect.any(String) });
       }
       if (before) expect(await snapshotPractice(ctx, w.a.practiceId)).toEqual(before);
-      if (who === 'otherAdmin') {
-        // Whatever another practice's admin is answered, it reveals nothing of this practice
-        // (beyond ids they sent themselves, which their own audit trail may show back to them).
-        for (const secret of [w.a.practiceId, w.a.admin.id, w.a.admin.email, w.a.clinician.email]) {
-          expect(res.text ?? '').not.toContain(secret);
-        }
-      }
+
+      const text = res.text ?? '';
+      if (res.status < 300) for (const own of built.shows ?? []) expect(text).toContain(own);
+      // What the caller may not see appears in no answer: not another practice's, not the other
+      // partner's (partner B's portal never receives partner A's ids, nor A's portal B's).
+      for (const secret of [...neverShown(w, who), ...(built.hidden ?? [])]) expect(text).not.toContain(secret);
+      await built.after?.();
     });
   });
 
@@ -301,6 +737,15 @@ describe('authorization matrix', () => {
       await http(ctx).get('/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
       await http(ctx).get('/v1/practice').set('Authorization', `Bearer ${token}`).expect(403);
       await http(ctx).post('/v1/me/totp').set('Authorization', `Bearer ${token}`).send({ password: PASSWORD }).expect(201);
+    });
+  });
+
+  describe('the calendar feed URL', () => {
+    it('answers 404 for a token of the wrong shape or one never issued, without a bearer token', async () => {
+      for (const token of ['not-a-token', 'B'.repeat(43)]) {
+        const res = await http(ctx).get(`/v1/calendar/${token}.ics`);
+        expect(res.status).toBe(404);
+      }
     });
   });
 

@@ -90,8 +90,10 @@ describe('platform: error contract, headers, docs, metrics, health', () => {
       ]) {
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['x-frame-options']).toBeDefined();
-        expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
+        // HSTS and upgrade-insecure-requests belong behind TLS: production only, not local http.
+        expect(res.headers['strict-transport-security']).toBeUndefined();
         expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+        expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
         expect(res.headers['x-powered-by']).toBeUndefined();
       }
     });

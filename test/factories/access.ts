@@ -60,13 +60,26 @@ export async function enrolTotp(ctx: TestContext, actor: Actor): Promise<{ secre
  */
 export async function snapshotPractice(ctx: TestContext, practiceId: string): Promise<Record<string, unknown[]>> {
   const q = (sql: string) => ctx.db.query(sql, [practiceId]) as Promise<unknown[]>;
-  const [practices, users, sessions, refreshTokens, userTokens, recoveryCodes] = await Promise.all([
-    q(`SELECT * FROM practices WHERE id = $1`),
-    q(`SELECT * FROM users WHERE practice_id = $1 ORDER BY id`),
-    q(`SELECT * FROM auth_sessions WHERE practice_id = $1 ORDER BY id`),
-    q(`SELECT r.* FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.session_id WHERE s.practice_id = $1 ORDER BY r.id`),
-    q(`SELECT * FROM user_tokens WHERE practice_id = $1 ORDER BY id`),
-    q(`SELECT c.* FROM totp_recovery_codes c JOIN users u ON u.id = c.user_id WHERE u.practice_id = $1 ORDER BY c.id`),
-  ]);
-  return { practices, users, sessions, refreshTokens, userTokens, recoveryCodes };
+  /** A tenant-owned table, every row of the practice in a stable order. */
+  const owned = (table: string, order = 'id') => q(`SELECT * FROM ${table} WHERE practice_id = $1 ORDER BY ${order}`);
+  const tables = {
+    practices: q(`SELECT * FROM practices WHERE id = $1`),
+    users: owned('users'),
+    sessions: owned('auth_sessions'),
+    refreshTokens: q(`SELECT r.* FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.session_id WHERE s.practice_id = $1 ORDER BY r.id`),
+    userTokens: owned('user_tokens'),
+    recoveryCodes: q(`SELECT c.* FROM totp_recovery_codes c JOIN users u ON u.id = c.user_id WHERE u.practice_id = $1 ORDER BY c.id`),
+    clients: owned('clients'),
+    couples: owned('couples'),
+    coupleMembers: owned('couple_members', 'couple_id, client_id'),
+    careTeamMembers: owned('care_team_members'),
+    safetyFlags: owned('safety_flags'),
+    clinicalSessions: owned('clinical_sessions'),
+    sessionParticipants: owned('session_participants', 'session_id, client_id'),
+    clinicalNotes: owned('clinical_notes'),
+    clinicalNoteAddenda: owned('clinical_note_addenda'),
+    calendarFeeds: owned('calendar_feeds'),
+  };
+  const rows = await Promise.all(Object.values(tables));
+  return Object.fromEntries(Object.keys(tables).map((name, i) => [name, rows[i]]));
 }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../modules/audit/audit.service';
+import { routeAuditRecord } from '../../modules/audit/route-audit';
 import { KintsugiRequest, requestIdOf } from '../http/request';
 import { DomainError, TooManyRequestsError } from './domain-error';
 
@@ -35,21 +36,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const err = exception as Error;
       this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack }, requestId: requestIdOf(req) }, 'unhandled error');
     }
-    if (req.auditSpec && AUDITED_DENIALS.has(body.statusCode)) {
-      const spec = req.auditSpec;
-      const params = (req.params ?? {}) as Record<string, string>;
-      this.audit.record({
-        practiceId: req.principal?.practiceId ?? null,
-        actorUserId: req.principal?.userId ?? null,
-        actorRole: req.principal?.role ?? null,
-        action: spec.action,
-        resourceType: spec.resourceType,
-        resourceId: spec.idParam ? (params[spec.idParam] ?? null)?.slice(0, 64) ?? null : null,
-        outcome: 'denied',
-        reason: body.code ?? STATUS_CODES[body.statusCode] ?? null,
-        ip: req.ip,
-        requestId: requestIdOf(req),
-      });
+    if (AUDITED_DENIALS.has(body.statusCode)) {
+      const event = routeAuditRecord(req, 'denied', { reason: body.code ?? STATUS_CODES[body.statusCode] ?? null });
+      if (event) this.audit.record(event);
     }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }

@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Observable, tap } from 'rxjs';
 import { AuditService } from '../../modules/audit/audit.service';
+import { routeAuditRecord } from '../../modules/audit/route-audit';
 import { KintsugiRequest, requestIdOf } from '../http/request';
 import { RequestContextStore } from './request-context';
 
@@ -26,23 +27,8 @@ export class RequestContextInterceptor implements NestInterceptor {
   }
 
   private recordAllowed(req: KintsugiRequest, result: unknown): void {
-    const spec = req.auditSpec;
-    if (!spec) return;
-    const params = (req.params ?? {}) as Record<string, string>;
-    let resourceId: string | null = spec.idParam ? (params[spec.idParam] ?? null) : null;
-    if (spec.idFromResponse && result && typeof result === 'object' && 'id' in result) {
-      resourceId = String((result as { id: unknown }).id);
-    }
-    this.audit.record({
-      practiceId: req.principal?.practiceId ?? null,
-      actorUserId: req.principal?.userId ?? null,
-      actorRole: req.principal?.role ?? null,
-      action: spec.action,
-      resourceType: spec.resourceType,
-      resourceId,
-      outcome: 'allowed',
-      ip: req.ip ?? null,
-      requestId: requestIdOf(req),
-    });
+    const responseId = result && typeof result === 'object' && 'id' in result ? String((result as { id: unknown }).id) : null;
+    const event = routeAuditRecord(req, 'allowed', { responseId });
+    if (event) this.audit.record(event);
   }
 }

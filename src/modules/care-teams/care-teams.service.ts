@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ClinicalAccess } from '../../common/access/clinical-access.service';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { Principal } from '../../common/tenancy/request-context';
@@ -34,6 +34,7 @@ export class CareTeamsService {
     }
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.teams.lockSubject(manager, p.practiceId, subject))) throw notFound(subject);
+      await this.assertStillOnTeam(manager, p, subject);
       if (!(await this.teams.add(manager, p.practiceId, subject, clinicianId, p.userId))) {
         throw new ConflictError('already_on_care_team', 'clinicianId: is already on this care team');
       }
@@ -48,12 +49,24 @@ export class CareTeamsService {
     await this.assertMayManage(p, subject);
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.teams.lockSubject(manager, p.practiceId, subject))) throw notFound(subject);
+      await this.assertStillOnTeam(manager, p, subject);
       if (!(await this.teams.isMember(p.practiceId, subject, clinicianId, manager))) throw new NotFoundError('Care team member');
       if (p.role !== 'admin' && (await this.teams.countMembers(manager, p.practiceId, subject)) <= 1) {
         throw new ConflictError('last_care_team_member', 'Only an admin can remove the last clinician of a care team');
       }
       await this.teams.remove(manager, p.practiceId, subject, clinicianId);
     });
+  }
+
+  /**
+   * Re-checked under the subject's lock: a clinician removed by a concurrent request must not
+   * go on to change the team they just left.
+   */
+  private async assertStillOnTeam(manager: EntityManager, p: Principal, subject: CareTeamSubject): Promise<void> {
+    if (p.role === 'admin') return;
+    if (!(await this.teams.isMember(p.practiceId, subject, p.userId, manager))) {
+      throw new ForbiddenError('Only an admin or a clinician on this care team can change it', 'not_on_care_team');
+    }
   }
 
   private async assertVisible(p: Principal, subject: CareTeamSubject): Promise<void> {
