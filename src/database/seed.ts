@@ -10,6 +10,13 @@ import { searchNameOf } from '../modules/clients/search-name';
 import { Couple, CoupleMember, RecoveryRole } from '../modules/couples/couple.entity';
 import { ClinicalSession, SessionParticipant } from '../modules/sessions/clinical-session.entity';
 import { DateTime } from 'luxon';
+import { FieldEncryption } from '../common/security/field-encryption';
+import { Agreement, AgreementAcknowledgement, AgreementRevision } from '../modules/agreements/agreement.entity';
+import { serializeWording, wordingAad } from '../modules/agreements/agreement-wording';
+import { CheckIn } from '../modules/check-ins/check-in.entity';
+import { FrameworkStep, FrameworkVersion } from '../modules/framework/framework.entity';
+import { concernsAad } from '../modules/treatment-plans/plan-sealing';
+import { PlanEvent, PlanGoal, PlanObjective, PlanStep, TreatmentPlan } from '../modules/treatment-plans/treatment-plan.entity';
 import { typeormOptions } from './typeorm-options';
 
 /**
@@ -127,12 +134,18 @@ export async function seedStaff(manager: EntityManager, practice: Practice, log:
  * Clients (a couple in recovery and one individual client) on clinician1's care team, with
  * portal accounts for the couple and one couple session a week from now.
  */
+export interface DemoCouple {
+  coupleId: string;
+  partnerA: Client;
+  partnerB: Client;
+}
+
 export async function seedClinicalRecords(
   manager: EntityManager,
   practice: Practice,
   staff: DemoWorld['staff'],
   log: SeedLine[],
-): Promise<void> {
+): Promise<DemoCouple> {
   const clinician = staff.clinician1;
   const clients = {} as Record<DemoClient['key'], Client>;
   for (const person of DEMO_CLIENTS) {
@@ -177,7 +190,7 @@ export async function seedClinicalRecords(
   const partners = DEMO_CLIENTS.filter((c) => c.recoveryRole);
   const existingCouple = await manager.findOne(CoupleMember, { where: { clientId: clients.partnerA.id, active: true } });
   log.push({ what: 'couple Elise & Tom (injured / involved)', created: !existingCouple });
-  if (existingCouple) return;
+  if (existingCouple) return { coupleId: existingCouple.coupleId, partnerA: clients.partnerA, partnerB: clients.partnerB };
   const couple = await manager.save(
     manager.create(Couple, {
       practiceId: practice.id,
@@ -212,16 +225,161 @@ export async function seedClinicalRecords(
     partners.map((p) => ({ sessionId: session.id, clientId: clients[p.key].id, practiceId: practice.id })),
   );
   log.push({ what: `couple session on ${startsAt.toFormat('ccc d LLL, HH:mm ZZZZ')}`, created: true });
+  return { coupleId: couple.id, partnerA: clients.partnerA, partnerB: clients.partnerB };
+}
+
+/**
+ * The couple's treatment plan three weeks in: stabilization completed, accountability and
+ * transparency under way, a check-in goal, a transparency agreement both have acknowledged, and
+ * two weeks of daily check-ins whose trust scores climb slowly.
+ */
+export async function seedTreatmentPlan(
+  manager: EntityManager,
+  practice: Practice,
+  staff: DemoWorld['staff'],
+  couple: DemoCouple,
+  crypto: FieldEncryption,
+  log: SeedLine[],
+): Promise<void> {
+  const existing = await manager.findOne(TreatmentPlan, { where: { coupleId: couple.coupleId } });
+  log.push({ what: 'treatment plan for Elise & Tom (active, week 3)', created: !existing });
+  if (existing) return;
+  const framework = await manager.findOne(FrameworkVersion, { where: { isCurrent: true } });
+  if (!framework) throw new Error('no current framework version: run the migrations first');
+  const clinician = staff.clinician1;
+  const zone = practice.timezone;
+  const now = DateTime.now().setZone(zone);
+  const at = (daysAgo: number) => now.minus({ days: daysAgo }).toJSDate();
+
+  const plan = await manager.save(
+    manager.create(TreatmentPlan, {
+      practiceId: practice.id,
+      coupleId: couple.coupleId,
+      ownerId: clinician.id,
+      status: 'active',
+      frameworkVersion: framework.version,
+      activatedAt: at(21),
+      createdBy: clinician.id,
+    }),
+  );
+  await manager.update(TreatmentPlan, { id: plan.id }, {
+    presentingConcernsCiphertext: crypto.encrypt(
+      'Discovery of a months-long emotional affair six weeks before intake. Both want to try; sleep and daily routines are disrupted.',
+      concernsAad(plan.id),
+    ),
+  });
+  const steps = await manager.find(FrameworkStep, { where: { version: framework.version }, order: { position: 'ASC' } });
+  const state: Record<string, { state: 'completed' | 'active'; daysAgo: number }> = {
+    stabilization: { state: 'completed', daysAgo: 10 },
+    accountability: { state: 'active', daysAgo: 9 },
+    transparency: { state: 'active', daysAgo: 7 },
+  };
+  await manager.insert(
+    PlanStep,
+    steps.map((st) => ({
+      planId: plan.id,
+      stepKey: st.key,
+      practiceId: practice.id,
+      position: st.position,
+      state: state[st.key]?.state ?? 'not_started',
+      changedBy: state[st.key] ? clinician.id : null,
+      changedAt: state[st.key] ? at(state[st.key].daysAgo) : null,
+    })),
+  );
+  const event = (kind: PlanEvent['kind'], daysAgo: number, extra: Partial<PlanEvent> = {}) => ({
+    practiceId: practice.id, planId: plan.id, kind, actorId: clinician.id, occurredAt: at(daysAgo), stepKey: null, fromState: null, toState: null, reason: null, ...extra,
+  });
+  await manager.insert(PlanEvent, [
+    event('plan_created', 22),
+    event('plan_activated', 21, { fromState: 'draft', toState: 'active' }),
+    event('step_activated', 21, { stepKey: 'stabilization', fromState: 'not_started', toState: 'active' }),
+    event('step_completed', 10, { stepKey: 'stabilization', fromState: 'active', toState: 'completed' }),
+    event('step_activated', 9, { stepKey: 'accountability', fromState: 'not_started', toState: 'active' }),
+    event('step_activated', 7, { stepKey: 'transparency', fromState: 'not_started', toState: 'active' }),
+  ]);
+
+  const goal = await manager.save(
+    manager.create(PlanGoal, { practiceId: practice.id, planId: plan.id, title: 'Daily check-ins become a shared habit', stepKey: 'consistency', position: 0, status: 'open' }),
+  );
+  await manager.insert(PlanObjective, {
+    practiceId: practice.id,
+    goalId: goal.id,
+    description: 'Each partner checks in on at least 5 of 7 days, four weeks running',
+    metric: 'checkin_days',
+    params: { daysPerWeek: 5, weeks: 4 },
+  });
+
+  const agreement = await manager.save(
+    manager.create(Agreement, {
+      practiceId: practice.id,
+      coupleId: couple.coupleId,
+      planId: plan.id,
+      stepKey: 'transparency',
+      kind: 'transparency',
+      status: 'active',
+      reviewOn: now.plus({ days: 83 }).toISODate(),
+      currentRevision: 1,
+      createdBy: clinician.id,
+    }),
+  );
+  await manager.insert(AgreementRevision, {
+    practiceId: practice.id,
+    agreementId: agreement.id,
+    revision: 1,
+    bodyCiphertext: crypto.encrypt(
+      serializeWording({
+        title: 'Open phone for ninety days',
+        items: [
+          'Tom hands over his phone whenever Elise asks, without sighing or deleting first.',
+          'Tom tells Elise the same day if the affair partner makes any contact.',
+          'Elise asks in a calm moment, not in the middle of an argument.',
+        ],
+      }),
+      wordingAad(agreement.id, 1),
+    ),
+    createdBy: clinician.id,
+  });
+  await manager.insert(AgreementAcknowledgement, [
+    { agreementId: agreement.id, revision: 1, clientId: couple.partnerA.id, practiceId: practice.id },
+    { agreementId: agreement.id, revision: 1, clientId: couple.partnerB.id, practiceId: practice.id },
+  ]);
+
+  const rows = [];
+  for (let daysAgo = 14; daysAgo >= 1; daysAgo -= 1) {
+    for (const [client, base] of [[couple.partnerA, 3], [couple.partnerB, 6]] as const) {
+      if (client === couple.partnerA && daysAgo % 6 === 0) continue; // Elise misses a day now and then.
+      const day = now.minus({ days: daysAgo }).set({ hour: 20, minute: 30 });
+      const rise = Math.floor((14 - daysAgo) / 4);
+      rows.push({
+        practiceId: practice.id,
+        clientId: client.id,
+        coupleId: couple.coupleId,
+        submittedAt: day.toJSDate(),
+        localDate: day.toISODate()!,
+        trust: Math.min(10, base + rise),
+        safety: Math.min(10, base + 1 + rise),
+        connection: Math.min(10, base - 1 + rise),
+        mood: Math.min(5, 2 + Math.floor(rise / 2)),
+        agreementsKept: daysAgo === 9 ? ('partly' as const) : ('yes' as const),
+        forgivenessReadiness: null,
+        feelsUnsafe: false,
+        freeTextCiphertext: null,
+      });
+    }
+  }
+  await manager.insert(CheckIn, rows);
+  log.push({ what: `${rows.length} check-ins over the last two weeks, a goal and a transparency agreement`, created: true });
 }
 
 /** Every section, in dependency order, in one transaction. */
-export async function seedDemo(dataSource: DataSource): Promise<DemoWorld> {
+export async function seedDemo(dataSource: DataSource, crypto = new FieldEncryption(loadConfig().ENCRYPTION_KEYS)): Promise<DemoWorld> {
   return dataSource.transaction(async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     const log: SeedLine[] = [];
     const practice = await seedPractice(manager, log);
     const staff = await seedStaff(manager, practice, log);
-    await seedClinicalRecords(manager, practice, staff, log);
+    const couple = await seedClinicalRecords(manager, practice, staff, log);
+    await seedTreatmentPlan(manager, practice, staff, couple, crypto, log);
     return { practice, staff, log };
   });
 }

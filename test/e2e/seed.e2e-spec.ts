@@ -13,7 +13,9 @@ describe('demo seed', () => {
     const [row] = await ctx.db.query(
       `SELECT (SELECT count(*) FROM practices)::int AS practices, (SELECT count(*) FROM users)::int AS users,
               (SELECT count(*) FROM clients)::int AS clients, (SELECT count(*) FROM couples)::int AS couples,
-              (SELECT count(*) FROM clinical_sessions)::int AS sessions`,
+              (SELECT count(*) FROM clinical_sessions)::int AS sessions,
+              (SELECT count(*) FROM treatment_plans)::int AS plans, (SELECT count(*) FROM agreements)::int AS agreements,
+              (SELECT count(*) FROM check_ins)::int AS check_ins`,
     );
     return row;
   }
@@ -22,7 +24,8 @@ describe('demo seed', () => {
     const first = await seedDemo(ctx.db);
     expect(first.log.every((l) => l.created)).toBe(true);
     const after = await counts();
-    expect(after).toEqual({ practices: 1, users: 5, clients: 3, couples: 1, sessions: 1 });
+    expect(after).toMatchObject({ practices: 1, users: 5, clients: 3, couples: 1, sessions: 1, plans: 1, agreements: 1 });
+    expect(after.check_ins).toBeGreaterThan(20);
 
     const second = await seedDemo(ctx.db);
     expect(second.log.some((l) => l.created)).toBe(false);
@@ -33,8 +36,22 @@ describe('demo seed', () => {
     const clinician = DEMO_STAFF.find((s) => s.key === 'clinician1')!;
     const staff = await login(ctx, clinician.email, DEMO_PASSWORD);
     expect(staff.status).toBe(200);
-    const couples = await http(ctx).get('/v1/couples').set('Authorization', `Bearer ${staff.body.accessToken}`).expect(200);
+    const auth = ['Authorization', `Bearer ${staff.body.accessToken}`] as const;
+    const couples = await http(ctx).get('/v1/couples').set(...auth).expect(200);
     expect(couples.body.data).toHaveLength(1);
+    const coupleId = couples.body.data[0].id as string;
+
+    // The seeded plan, agreement and check-ins read back through the real API (decrypting too).
+    const plans = await http(ctx).get(`/v1/treatment-plans?coupleId=${coupleId}`).set(...auth).expect(200);
+    const plan = await http(ctx).get(`/v1/treatment-plans/${plans.body.data[0].id}`).set(...auth).expect(200);
+    expect(plan.body.presentingConcerns).toMatch(/emotional affair/);
+    const states = Object.fromEntries((plan.body.steps as Array<{ key?: string; stepKey?: string; state: string }>).map((st) => [st.key ?? st.stepKey, st.state]));
+    expect(states).toMatchObject({ stabilization: 'completed', accountability: 'active', transparency: 'active', forgiveness: 'not_started' });
+    const agreements = await http(ctx).get(`/v1/agreements?coupleId=${coupleId}`).set(...auth).expect(200);
+    const agreement = await http(ctx).get(`/v1/agreements/${agreements.body.data[0].id}`).set(...auth).expect(200);
+    expect(JSON.stringify(agreement.body)).toContain('Open phone for ninety days');
+    const progress = await http(ctx).get(`/v1/couples/${coupleId}/progress`).set(...auth).expect(200);
+    expect(JSON.stringify(progress.body)).toContain('trust');
 
     const elise = DEMO_CLIENTS.find((c) => c.key === 'partnerA')!;
     const portal = await login(ctx, elise.email, DEMO_PASSWORD);

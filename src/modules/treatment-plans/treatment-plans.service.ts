@@ -26,12 +26,11 @@ import {
 } from './dto/treatment-plan.dto';
 import { decidePlanChange, decideStepChange, FORGIVENESS_STEP, PlanAction, readinessMet, StepAction, STEP_TRANSITIONS } from './plan-rules';
 import { PlanRow, PlanSubject, ReadinessRow, StepRow, TreatmentPlansRepository } from './treatment-plans.repository';
+import { concernsAad, summaryAad } from './plan-sealing';
 
 const ONE_OPEN_PLAN_INDEXES = new Set(['treatment_plans_one_open_per_couple', 'treatment_plans_one_open_per_client']);
 
 /** Associated data binds each envelope to its plan and field, so ciphertexts cannot be swapped. */
-const concernsAad = (planId: string) => `treatment_plan:${planId}:presenting_concerns`;
-const summaryAad = (planId: string) => `treatment_plan:${planId}:closing_summary`;
 
 const planNotFound = () => new NotFoundError('Treatment plan');
 
