@@ -403,14 +403,17 @@ describe('plan goals /v1/treatment-plans/:id/goals', () => {
       }
     });
 
-    it('the owner writes even when no longer on the care team; a care-team colleague writes too', async () => {
+    it('an owner no longer on the care team neither reads nor changes the goals (404, as for the plan itself); a care-team colleague writes', async () => {
       const otherCouple = await ctx.db.query(
         `INSERT INTO couples (practice_id, status, privacy_policy, created_by, version) VALUES ($1, 'active', 'no_secrets', $2, 1) RETURNING id`,
         [w.practice.practiceId, w.admin.id],
       );
       const ownerOnly = await insertPlan(ctx, w.practice.practiceId, w.clinician.id, { coupleId: otherCouple[0].id });
-      await addGoal(ownerOnly, { title: 'Owner’s goal' });
+      await http(ctx).get(`/v1/treatment-plans/${ownerOnly}`).set(...bearer(w.clinician)).expect(404);
+      await http(ctx).get(url(ownerOnly)).set(...bearer(w.clinician)).expect(404);
+      await http(ctx).post(url(ownerOnly)).set(...bearer(w.clinician)).send({ title: 'Owner’s goal' }).expect(404);
       await http(ctx).get(url(ownerOnly)).set(...bearer(w.colleague)).expect(404);
+      expect(await goalRows(ownerOnly)).toEqual([]);
       await closePlan(ownerOnly);
       const res = await addGoal(planId, { title: 'Colleague’s goal' }, w.colleague);
       expect(res.body.title).toBe('Colleague’s goal');

@@ -146,22 +146,21 @@ export class PlanGoalsService {
 
   /**
    * The plan, if the principal may read it (404 when not visible, 403 for an admin off the care
-   * team) — and for writing, only if the principal is a clinician of the plan (403).
+   * team) — and for writing, only if the principal is a clinician of the plan (403). Owning the
+   * plan is no way around the care team: an owner who left it reads nothing here, exactly as
+   * for the plan itself (TreatmentPlansService reads before it checks the owner).
    */
   private async planFor(p: Principal, planId: string, mode: 'read' | 'write'): Promise<PlanAccessRow> {
     const plan = await this.goals.findPlan(p.practiceId, planId, p.userId);
     if (!plan) throw new NotFoundError('Treatment plan');
-    const isOwner = plan.ownerId === p.userId;
-    if (!isOwner) {
-      try {
-        if (plan.coupleId) await this.access.assertCoupleClinical(p, plan.coupleId);
-        else await this.access.assertClientClinical(p, plan.clientId!);
-      } catch (err) {
-        // The plan's id was asked for: say the plan is not found, not its subject.
-        throw err instanceof NotFoundError ? new NotFoundError('Treatment plan') : err;
-      }
+    try {
+      if (plan.coupleId) await this.access.assertCoupleClinical(p, plan.coupleId);
+      else await this.access.assertClientClinical(p, plan.clientId!);
+    } catch (err) {
+      // The plan's id was asked for: say the plan is not found, not its subject.
+      throw err instanceof NotFoundError ? new NotFoundError('Treatment plan') : err;
     }
-    if (mode === 'write' && (p.role !== 'clinician' || !(isOwner || plan.onCareTeam))) {
+    if (mode === 'write' && (p.role !== 'clinician' || !(plan.ownerId === p.userId || plan.onCareTeam))) {
       throw new ForbiddenError('Only a clinician of this plan (its owner or the care team) changes its goals', 'not_plan_clinician');
     }
     return plan;
