@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { routesOf } from '../../src/bootstrap';
 import { Actor, createPractice, createStaff, http, login, PASSWORD, PracticeWorld, uniqueEmail } from '../factories';
 import { enrolTotp, freshSession, inviteOnly, mailCount, nextMailToken, snapshotPractice, totpCode } from '../factories/access';
@@ -6,12 +7,20 @@ import { startTestApp, TestContext } from '../setup/test-app';
 import {
   book,
   buildMatrixWorld,
+  checkIn,
   DAP,
+  insertPracticeTemplate,
+  MatrixPlan,
   MatrixWorld,
+  newAgreement,
   newClient,
   newCouple,
+  newGoal,
+  newPlan,
   nextSlot,
+  PlanStage,
   PortalPerson,
+  portalPlans,
   raiseFlag,
   rotateFeed,
   signNote,
@@ -24,9 +33,10 @@ import {
  * suite, and so does a row whose route no longer exists.
  *
  * The callers: nobody; another practice's admin (with this practice's ids); this practice's
- * admin (on no care team); the assigned clinician (on the care team of whatever the row's call
- * is about); an unassigned clinician of the same practice; the portal account of partner A of a
- * couple (`client`) and that of partner B (`partner`). To add one, add it to ActorKey and
+ * admin (on no care team, except where a row says it joins one to show that membership is not
+ * enough); the assigned clinician (on the care team of whatever the row's call is about); an
+ * unassigned clinician of the same practice; the portal account of partner A of a couple
+ * (`client`) and that of partner B (`partner`). To add one, add it to ActorKey and
  * ACTORS: the compiler then asks for its column in every row.
  */
 type ActorKey = 'anonymous' | 'otherAdmin' | 'admin' | 'clinician' | 'unassignedClinician' | 'client' | 'partner';
@@ -52,8 +62,10 @@ interface Built {
   shows?: string[];
   /** Text the answer must never contain, whatever its status (records the caller may not see). */
   hidden?: string[];
+  /** For a denial: the `code` of the check that must refuse it (where several could). */
+  code?: string;
   /** Further checks once the call is answered. */
-  after?: () => Promise<void>;
+  after?: (res: Response) => Promise<void>;
 }
 
 interface Row {
@@ -178,6 +190,42 @@ const seen = (who: ActorKey, ...ids: string[]): string[] => (who === 'admin' || 
 const unseen = (who: ActorKey, ...ids: string[]): string[] => (who === 'admin' || who === 'clinician' ? [] : ids);
 /** Clinical text: nobody but the assigned clinician receives it (not even this practice's admin). */
 const unseenClinical = (who: ActorKey, ...ids: string[]): string[] => (who === 'clinician' ? [] : ids);
+/** …and the assigned clinician does receive it (in a list too). */
+const seenClinical = (who: ActorKey, ...ids: string[]): string[] => (who === 'clinician' ? ids : []);
+
+/**
+ * For a row whose call is a clinician's act on a plan: this practice's admin joins the care team
+ * of the row's couple, so the admin's 403 shows that being on the team is not enough (rule 2:
+ * a plan changes only by a clinician of the plan).
+ */
+const adminOnTeam = (w: World, who: ActorKey): Actor[] => (who === 'admin' ? [w.a.admin] : []);
+/** The admin on the team is refused by role (the route is @Roles('clinician')), or by the service for a route open to admins. */
+const ROLE_REFUSED = 'forbidden';
+const NOT_PLAN_CLINICIAN = 'not_plan_clinician';
+const adminRefused = (who: ActorKey, code: string): Pick<Built, 'code'> => (who === 'admin' ? { code } : {});
+
+/**
+ * The plan a call is about: for the portal accounts their own couple's plan (a staff route
+ * refuses them even that); for staff a fresh couple's plan, at the stage the call needs, with the
+ * assigned clinician (and, for a clinician's act, the admin) on its care team.
+ */
+async function subjectPlan(ctx: TestContext, w: World, who: ActorKey, stage: PlanStage, act = false): Promise<MatrixPlan> {
+  if (isPortal(who)) return (await portalPlans(ctx, w)).couple;
+  return newPlan(ctx, w, stage, { alsoOnTeam: act ? adminOnTeam(w, who) : [] });
+}
+
+/** A goal (with one objective) on the plan a call is about. */
+async function subjectGoal(ctx: TestContext, w: World, who: ActorKey, act = false) {
+  const plan = await subjectPlan(ctx, w, who, 'active', act);
+  return { plan, ...(await newGoal(ctx, w, plan.id)) };
+}
+
+/** An agreement of the couple a call is about (the portal accounts' own couple for them). */
+async function subjectAgreement(ctx: TestContext, w: World, who: ActorKey) {
+  return newAgreement(ctx, w, await subjectCouple(ctx, w, who));
+}
+
+const inAMonth = () => new Date(Date.now() + 30 * 24 * 3_600_000).toISOString().slice(0, 10);
 
 const NEW_PASSWORD = 'quiet harbour lanterns 58';
 
@@ -288,12 +336,28 @@ const FOUNDATION: Record<string, Row> = {
     },
   },
 
-  // The framework: reference data without tenant data, readable by anyone signed in.
-  'GET /v1/framework': { expect: ANY_SIGNED_IN(200) },
-  'GET /v1/framework/versions': { expect: ANY_SIGNED_IN(200) },
+  // The framework: reference data without tenant data, readable by anyone signed in. A
+  // practice's own homework template is tenant data: it is never part of the framework.
+  'GET /v1/framework': {
+    expect: ANY_SIGNED_IN(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      shows: ['"key":"stabilization"', '"key":"forgiveness"'],
+      hidden: [await insertPracticeTemplate(ctx, w)],
+    }),
+  },
+  'GET /v1/framework/versions': {
+    expect: ANY_SIGNED_IN(200),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), shows: ['"version":1'] }),
+  },
   'GET /v1/framework/versions/:version': {
     expect: ANY_SIGNED_IN(200),
-    build: async (_ctx, w, who) => ({ token: actorOf(w, who)?.accessToken ?? null, params: { version: '1' } }),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { version: '1' },
+      shows: ['"version":1', '"key":"stabilization"'],
+      hidden: [await insertPracticeTemplate(ctx, w)],
+    }),
   },
 
   // Practice administration. Without an id in the path, another practice's admin acts on their own.
@@ -659,7 +723,361 @@ const NOTES: Record<string, Row> = {
   },
 };
 
-const MATRIX: Record<string, Row> = { ...FOUNDATION, ...CLIENTS, ...CARE_TEAMS, ...COUPLES, ...SAFETY_FLAGS, ...SESSIONS, ...NOTES };
+/**
+ * Treatment plans are clinical content: the care team reads them (this practice's admin off the
+ * team 403, anyone who cannot see the couple 404). Changing a plan or a step is a clinician's act
+ * (@Roles('clinician')): every admin is refused by role first — the admin here is on the team.
+ */
+const TREATMENT_PLANS: Record<string, Row> = {
+  // A list answers all staff, each with the plans whose clinical content they read: filtered to the row's couple.
+  'GET /v1/treatment-plans': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const plan = await newPlan(ctx, w, 'active');
+      return { token: tokenOf(w, who), query: { coupleId: plan.coupleId! }, shows: seenClinical(who, plan.id), hidden: unseenClinical(who, plan.id) };
+    },
+  },
+  // Only a clinician on the couple's care team starts a plan.
+  'POST /v1/treatment-plans': {
+    expect: CLINICIAN_ACT(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      body: { coupleId: await subjectCouple(ctx, w, who, adminOnTeam(w, who)), presentingConcerns: 'Affair disclosed three weeks ago; both committed to the work.' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'GET /v1/treatment-plans/:id': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const plan = await subjectPlan(ctx, w, who, 'stabilizing');
+      return { token: tokenOf(w, who), params: { id: plan.id }, shows: [plan.id, plan.concerns, plan.reason!], hidden: unseenClinical(who, plan.concerns, plan.reason!) };
+    },
+  },
+  'GET /v1/treatment-plans/:id/history': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const plan = await subjectPlan(ctx, w, who, 'stabilizing');
+      return { token: tokenOf(w, who), params: { id: plan.id }, shows: ['plan_created', plan.reason!], hidden: unseenClinical(who, plan.reason!) };
+    },
+  },
+  'PATCH /v1/treatment-plans/:id': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => {
+      const plan = await subjectPlan(ctx, w, who, 'active', true);
+      return { token: tokenOf(w, who), params: { id: plan.id }, body: { version: plan.version, presentingConcerns: `Rewritten by ${who} ${tag()}` }, ...adminRefused(who, ROLE_REFUSED) };
+    },
+  },
+  'POST /v1/treatment-plans/:id/activate': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await subjectPlan(ctx, w, who, 'draft', true)).id }, body: { reason: 'Intake complete' }, ...adminRefused(who, ROLE_REFUSED) }),
+  },
+  'POST /v1/treatment-plans/:id/pause': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'active', true)).id },
+      body: { reason: 'Couple travelling for a month' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'POST /v1/treatment-plans/:id/resume': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await subjectPlan(ctx, w, who, 'paused', true)).id }, body: {}, ...adminRefused(who, ROLE_REFUSED) }),
+  },
+  // Rule 5: closing needs an outcome (and a summary); separated is as valid as reconciled.
+  'POST /v1/treatment-plans/:id/close': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'active', true)).id },
+      body: { outcome: 'separated', summary: 'Separated with care; co-parenting agreement in place.' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  // Rule 2: a step changes only by a clinician of the plan.
+  'POST /v1/treatment-plans/:id/steps/:stepKey/activate': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'active', true)).id, stepKey: 'stabilization' },
+      body: { reason: 'Began safety planning' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'POST /v1/treatment-plans/:id/steps/:stepKey/complete': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'stabilizing', true)).id, stepKey: 'stabilization' },
+      body: { reason: 'No crises for three weeks' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'POST /v1/treatment-plans/:id/steps/:stepKey/waive': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'active', true)).id, stepKey: 'stabilization' },
+      body: { reason: 'Calm and safe at intake' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'POST /v1/treatment-plans/:id/steps/:stepKey/reopen': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'stabilized', true)).id, stepKey: 'stabilization' },
+      body: { reason: 'Old arguments returned after the holidays' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+
+  // The portal: the couple's plan and the caller's own plan in progress — steps and states only,
+  // never the clinical text, and never the other partner's individual plan.
+  'GET /v1/me/plan': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      if (!isPortal(who)) return { token: tokenOf(w, who) };
+      const plans = await portalPlans(ctx, w);
+      const mine = plans[who];
+      const theirs = plans[who === 'client' ? 'partner' : 'client'];
+      return {
+        token: tokenOf(w, who),
+        shows: [plans.couple.id, mine.id],
+        hidden: [theirs.id, ...[plans.couple, mine, theirs].flatMap((p) => [p.concerns, p.reason!])],
+      };
+    },
+  },
+};
+
+/** Goals and objectives: read by the care team; changed only by a clinician of the plan (the admin here is on the team). */
+const PLAN_GOALS: Record<string, Row> = {
+  'GET /v1/treatment-plans/:id/goals': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const goal = await subjectGoal(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id: goal.plan.id }, shows: [goal.id, goal.title, goal.objective], hidden: unseenClinical(who, goal.title, goal.objective) };
+    },
+  },
+  'POST /v1/treatment-plans/:id/goals': {
+    expect: CLINICAL(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectPlan(ctx, w, who, 'active', true)).id },
+      body: {
+        title: 'Feel safe enough to talk about the affair',
+        stepKey: 'stabilization',
+        objectives: [{ description: 'Felt safety averages 6 or more', metric: 'measure_average', params: { measure: 'safety', threshold: 6, weeks: 3 } }],
+      },
+      ...adminRefused(who, NOT_PLAN_CLINICIAN),
+    }),
+  },
+  'PATCH /v1/treatment-plans/:id/goals/:goalId': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const goal = await subjectGoal(ctx, w, who, true);
+      return { token: tokenOf(w, who), params: { id: goal.plan.id, goalId: goal.id }, body: { status: 'met' }, ...adminRefused(who, NOT_PLAN_CLINICIAN) };
+    },
+  },
+  'POST /v1/treatment-plans/:id/goals/:goalId/objectives': {
+    expect: CLINICAL(201),
+    build: async (ctx, w, who) => {
+      const goal = await subjectGoal(ctx, w, who, true);
+      return {
+        token: tokenOf(w, who),
+        params: { id: goal.plan.id, goalId: goal.id },
+        body: { description: 'Agreements kept in 80% of check-ins', metric: 'agreement_kept', params: { percent: 80, weeks: 4 } },
+        ...adminRefused(who, NOT_PLAN_CLINICIAN),
+      };
+    },
+  },
+  'DELETE /v1/treatment-plans/:id/goals/:goalId/objectives/:objectiveId': {
+    expect: CLINICAL(204),
+    build: async (ctx, w, who) => {
+      const goal = await subjectGoal(ctx, w, who, true);
+      return { token: tokenOf(w, who), params: { id: goal.plan.id, goalId: goal.id, objectiveId: goal.objectiveId }, ...adminRefused(who, NOT_PLAN_CLINICIAN) };
+    },
+  },
+};
+
+/** Progress reports: clinical content, for the care team. */
+const PROGRESS: Record<string, Row> = {
+  'GET /v1/couples/:id/progress': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const plan = await subjectPlan(ctx, w, who, 'stabilizing');
+      return { token: tokenOf(w, who), params: { id: plan.coupleId! }, shows: [plan.coupleId!, plan.id, plan.reason!], hidden: unseenClinical(who, plan.reason!) };
+    },
+  },
+  'GET /v1/clients/:id/progress': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const clientId = await subjectClient(ctx, w, who);
+      const plan = isPortal(who) ? (await portalPlans(ctx, w)).client : await newPlan(ctx, w, 'stabilizing', { subject: { clientId } });
+      return { token: tokenOf(w, who), params: { id: clientId }, shows: [clientId, plan.id, plan.reason!], hidden: unseenClinical(who, plan.reason!) };
+    },
+  },
+};
+
+/**
+ * Check-ins: the care team reads the couple's (free text included); each partner writes and reads
+ * only their own through the portal — partner B never receives partner A's, nor A B's.
+ */
+const CHECK_INS: Record<string, Row> = {
+  'GET /v1/check-ins': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const a = await checkIn(ctx, w.a.client);
+      const b = await checkIn(ctx, w.a.partner);
+      return {
+        token: tokenOf(w, who),
+        query: { coupleId: w.a.coupleId, limit: '100' },
+        shows: [a.id, b.id, a.freeText, b.freeText],
+        hidden: unseenClinical(who, a.freeText, b.freeText),
+      };
+    },
+  },
+  // Open "I feel unsafe" alerts of the cases whose clinical content the caller reads: everyone on staff gets a list, each their own.
+  'GET /v1/check-ins/alerts': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const alert = await checkIn(ctx, w.a.client, { feelsUnsafe: true });
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: seenClinical(who, alert.id), hidden: unseenClinical(who, alert.id, alert.freeText) };
+    },
+  },
+  'POST /v1/check-ins/:id/acknowledge-alert': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const alert = await checkIn(ctx, w.a.client, { feelsUnsafe: true });
+      return { token: tokenOf(w, who), params: { id: alert.id }, shows: [alert.id], hidden: unseenClinical(who, alert.freeText) };
+    },
+  },
+
+  // The caller's own check-in: recorded for them, in their couple, and for nobody else.
+  'POST /v1/me/check-ins': {
+    expect: PORTAL(201),
+    build: async (ctx, w, who) => {
+      const freeText = `Checked in by ${who} ${tag()}`;
+      const self = selfOf(w, who);
+      return {
+        token: tokenOf(w, who),
+        body: { trust: 5, safety: 7, connection: 4, mood: 3, agreementsKept: 'yes', feelsUnsafe: false, freeText },
+        shows: [freeText],
+        after: async (res) => {
+          if (!self) return;
+          const rows = await ctx.db.query(`SELECT client_id, couple_id FROM check_ins WHERE id = $1`, [res.body.id]);
+          expect(rows).toEqual([{ client_id: self.clientId, couple_id: w.a.coupleId }]);
+        },
+      };
+    },
+  },
+  'GET /v1/me/check-ins': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      if (!isPortal(who)) return { token: tokenOf(w, who) };
+      const mine = await checkIn(ctx, selfOf(w, who)!);
+      const theirs = await checkIn(ctx, otherOf(w, who)!);
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: [mine.id, mine.freeText], hidden: [theirs.id, theirs.freeText] };
+    },
+  },
+};
+
+/** A couple's agreements: the wording is clinical content, for the couple's care team and the two partners. */
+const AGREEMENTS: Record<string, Row> = {
+  'POST /v1/agreements': {
+    expect: CLINICAL(201),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      body: {
+        coupleId: await subjectCouple(ctx, w, who),
+        stepKey: 'boundaries',
+        kind: 'boundary',
+        title: 'No contact with the affair partner',
+        items: ['All contact ends; any accidental contact is disclosed within 24 hours'],
+        reviewOn: inAMonth(),
+      },
+    }),
+  },
+  // Everyone on staff gets a list of the agreements of the couples whose clinical content they read.
+  'GET /v1/agreements': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const a = await newAgreement(ctx, w, (await newCouple(ctx, w)).id);
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: seenClinical(who, a.id, a.title), hidden: unseenClinical(who, a.id, a.title, a.item) };
+    },
+  },
+  'GET /v1/agreements/:id': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const a = await subjectAgreement(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id: a.id }, shows: [a.id, a.title, a.item], hidden: unseenClinical(who, a.title, a.item) };
+    },
+  },
+  'PATCH /v1/agreements/:id': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectAgreement(ctx, w, who)).id },
+      body: { version: 1, items: ['Phones open on request', 'A weekly check on how it feels'], changeNote: 'Added a weekly review' },
+    }),
+  },
+  'POST /v1/agreements/:id/end': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await subjectAgreement(ctx, w, who)).id }, body: { version: 1 } }),
+  },
+  'GET /v1/agreements/:id/adherence': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const a = await subjectAgreement(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id: a.id }, shows: [a.id], hidden: unseenClinical(who, a.title, a.item) };
+    },
+  },
+
+  // The portal: the caller's couple's agreements, never another couple's.
+  'GET /v1/me/agreements': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      if (!isPortal(who)) return { token: tokenOf(w, who) };
+      const ours = await newAgreement(ctx, w, w.a.coupleId);
+      const another = await newAgreement(ctx, w, (await newCouple(ctx, w)).id);
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: [ours.id, ours.title], hidden: [another.id, another.title, another.item] };
+    },
+  },
+  // Each partner acknowledges for themselves alone.
+  'POST /v1/me/agreements/:id/acknowledge': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      const a = await subjectAgreement(ctx, w, who);
+      const self = selfOf(w, who);
+      return {
+        token: tokenOf(w, who),
+        params: { id: a.id },
+        body: { revision: 1 },
+        shows: [a.id],
+        after: async () => {
+          if (!self) return;
+          const acks = await ctx.db.query(`SELECT client_id, revision FROM agreement_acknowledgements WHERE agreement_id = $1`, [a.id]);
+          expect(acks).toEqual([{ client_id: self.clientId, revision: 1 }]);
+        },
+      };
+    },
+  },
+};
+
+const MATRIX: Record<string, Row> = {
+  ...FOUNDATION,
+  ...CLIENTS,
+  ...CARE_TEAMS,
+  ...COUPLES,
+  ...SAFETY_FLAGS,
+  ...SESSIONS,
+  ...NOTES,
+  ...TREATMENT_PLANS,
+  ...PLAN_GOALS,
+  ...PROGRESS,
+  ...CHECK_INS,
+  ...AGREEMENTS,
+};
 
 function keyOf(r: { method: string; url: string }): string {
   return `${r.method} ${r.url}`;
@@ -712,6 +1130,7 @@ describe('authorization matrix', () => {
       expect({ status: res.status, body: res.status === expected ? undefined : res.body }).toEqual({ status: expected, body: undefined });
       if (expected >= 400) {
         expect(res.body).toMatchObject({ statusCode: expected, error: expect.any(String), message: expect.any(String) });
+        if (built.code) expect(res.body.code).toBe(built.code);
       }
       if (before) expect(await snapshotPractice(ctx, w.a.practiceId)).toEqual(before);
 
@@ -720,7 +1139,7 @@ describe('authorization matrix', () => {
       // What the caller may not see appears in no answer: not another practice's, not the other
       // partner's (partner B's portal never receives partner A's ids, nor A's portal B's).
       for (const secret of [...neverShown(w, who), ...(built.hidden ?? [])]) expect(text).not.toContain(secret);
-      await built.after?.();
+      await built.after?.(res);
     });
   });
 

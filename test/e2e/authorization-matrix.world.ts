@@ -3,6 +3,7 @@ import { Actor, bearer, createPractice, createStaff, http, PracticeWorld, unique
 import { addToCareTeam, insertClient, insertCouple } from '../factories/clinical';
 import { createPortalClient } from '../factories/portal';
 import type { TestContext } from '../setup/test-app';
+import { createPlan, expectStatus, planAction, stepAction } from './treatment-plans.world';
 
 /** A client with a portal account. */
 export interface PortalPerson {
@@ -155,4 +156,145 @@ export async function rotateFeed(ctx: TestContext, clinician: Actor): Promise<st
   const m = /^\/v1\/calendar\/([A-Za-z0-9_-]+)\.ics$/.exec(res.body.path as string);
   if (!m) throw new Error(`unexpected feed path ${res.body.path}`);
   return m[1];
+}
+
+// ── Treatment plans, goals, check-ins and agreements (issue 4) ────────────────────────────
+
+/** A plan made through the API by the assigned clinician, with the clinical text it holds. */
+export interface MatrixPlan {
+  id: string;
+  coupleId: string | null;
+  clientId: string | null;
+  /** The plan's version now (for PATCH). */
+  version: number;
+  /** Presenting concerns: clinical text, for the care team only. */
+  concerns: string;
+  /** The reason given for its last step change (shown in the plan, its history and progress), if any. */
+  reason: string | null;
+}
+
+/** How far a plan has come: its status, and for an active plan where stabilization stands. */
+export type PlanStage = 'draft' | 'active' | 'paused' | 'stabilizing' | 'stabilized';
+
+
+/**
+ * A plan of the assigned clinician for the subject (default: a fresh couple with the assigned
+ * clinician, and any others given, on its care team), brought to the stage asked for.
+ */
+export async function newPlan(
+  ctx: TestContext,
+  w: MatrixWorld,
+  stage: PlanStage,
+  over: { alsoOnTeam?: Actor[]; subject?: { coupleId: string } | { clientId: string } } = {},
+): Promise<MatrixPlan> {
+  const subject = over.subject ?? { coupleId: (await newCouple(ctx, w, over.alsoOnTeam ?? [])).id };
+  const concerns = `Presenting concerns ${tag()}: discovered messages; both want to try.`;
+  const as = w.a.clinician;
+  const id = (await createPlan(ctx, as, { ...subject, presentingConcerns: concerns })).id as string;
+  let reason: string | null = null;
+  if (stage !== 'draft') expectStatus(await planAction(ctx, as, id, 'activate'), 200);
+  if (stage === 'paused') expectStatus(await planAction(ctx, as, id, 'pause', { reason: 'Family emergency; resuming next month' }), 200);
+  if (stage === 'stabilizing' || stage === 'stabilized') {
+    reason = `Safety plan agreed ${tag()}`;
+    expectStatus(await stepAction(ctx, as, id, 'stabilization', 'activate', { reason }), 200);
+  }
+  if (stage === 'stabilized') {
+    reason = `Stable for three weeks ${tag()}`;
+    expectStatus(await stepAction(ctx, as, id, 'stabilization', 'complete', { reason }), 200);
+  }
+  const [{ version }]: Array<{ version: number }> = await ctx.db.query(`SELECT version FROM treatment_plans WHERE id = $1`, [id]);
+  return {
+    id,
+    coupleId: 'coupleId' in subject ? subject.coupleId : null,
+    clientId: 'clientId' in subject ? subject.clientId : null,
+    version,
+    concerns,
+    reason,
+  };
+}
+
+/** The portal couple's plans: their couple plan and each partner's own individual plan, all in progress. */
+export interface PortalPlans {
+  couple: MatrixPlan;
+  client: MatrixPlan;
+  partner: MatrixPlan;
+}
+
+const portalPlansOf = new WeakMap<MatrixWorld, Promise<PortalPlans>>();
+
+/**
+ * Made once per world: the couple's plan (transparency under way) and an individual plan for
+ * each partner (the assigned clinician joins each partner's own care team to start it).
+ */
+export function portalPlans(ctx: TestContext, w: MatrixWorld): Promise<PortalPlans> {
+  let made = portalPlansOf.get(w);
+  if (!made) {
+    made = (async () => {
+      const couple = await newPlan(ctx, w, 'stabilized', { subject: { coupleId: w.a.coupleId } });
+      const individual = async (p: PortalPerson) => {
+        await addToCareTeam(ctx, w.a.practiceId, w.a.clinician.id, { clientId: p.clientId }, w.a.admin.id);
+        return newPlan(ctx, w, 'stabilizing', { subject: { clientId: p.clientId } });
+      };
+      return { couple, client: await individual(w.a.client), partner: await individual(w.a.partner) };
+    })();
+    portalPlansOf.set(w, made);
+  }
+  return made;
+}
+
+/** A goal with one objective, added by the assigned clinician; its title and objective are clinical text. */
+export async function newGoal(ctx: TestContext, w: MatrixWorld, planId: string): Promise<{ id: string; title: string; objectiveId: string; objective: string }> {
+  const title = `Rebuild a daily rhythm ${tag()}`;
+  const objective = `Check in on 5 of 7 days ${tag()}`;
+  const res = expectStatus(
+    await http(ctx)
+      .post(`/v1/treatment-plans/${planId}/goals`)
+      .set(...bearer(w.a.clinician))
+      .send({ title, stepKey: 'stabilization', objectives: [{ description: objective, metric: 'checkin_days', params: { daysPerWeek: 5, weeks: 4 } }] }),
+    201,
+  );
+  return { id: res.body.id as string, title, objectiveId: res.body.objectives[0].id as string, objective };
+}
+
+/** A check-in through the portal account of the person; returns its id and its free text. */
+export async function checkIn(
+  ctx: TestContext,
+  person: PortalPerson,
+  over: { feelsUnsafe?: boolean } = {},
+): Promise<{ id: string; freeText: string }> {
+  const freeText = `Private check-in words ${tag()}`;
+  const res = expectStatus(
+    await http(ctx)
+      .post('/v1/me/check-ins')
+      .set(...bearer(person.actor))
+      .send({ trust: 4, safety: over.feelsUnsafe ? 1 : 6, connection: 5, mood: 2, agreementsKept: 'partly', feelsUnsafe: over.feelsUnsafe ?? false, freeText }),
+    201,
+  );
+  return { id: res.body.id as string, freeText };
+}
+
+/** A transparency agreement of the couple, written by the assigned clinician (revision 1, version 1). */
+export async function newAgreement(ctx: TestContext, w: MatrixWorld, coupleId: string): Promise<{ id: string; title: string; item: string }> {
+  const title = `Phone open on request ${tag()}`;
+  const item = `Location shared with each other for 90 days ${tag()}`;
+  const reviewOn = new Date(Date.now() + 30 * 24 * 3_600_000).toISOString().slice(0, 10);
+  const res = expectStatus(
+    await http(ctx)
+      .post('/v1/agreements')
+      .set(...bearer(w.a.clinician))
+      .send({ coupleId, stepKey: 'transparency', kind: 'transparency', title, items: [item], reviewOn }),
+    201,
+  );
+  return { id: res.body.id as string, title, item };
+}
+
+/** A homework template of practice A's own (tenant data, unlike the framework's starter library); returns its title. */
+export async function insertPracticeTemplate(ctx: TestContext, w: MatrixWorld): Promise<string> {
+  const title = `Practice A's own worksheet ${tag()}`;
+  await ctx.db.query(
+    `INSERT INTO homework_templates (practice_id, framework_version, step_key, title, instructions, kind, audience, default_cadence, questions, created_by)
+     VALUES ($1, 1, 'transparency', $2, 'Write down one thing you held back this week.', 'worksheet', 'each', 'once', '[]', $3)`,
+    [w.a.practiceId, title, w.a.clinician.id],
+  );
+  return title;
 }

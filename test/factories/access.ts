@@ -79,6 +79,15 @@ export async function snapshotPractice(ctx: TestContext, practiceId: string): Pr
     clinicalNotes: owned('clinical_notes'),
     clinicalNoteAddenda: owned('clinical_note_addenda'),
     calendarFeeds: owned('calendar_feeds'),
+    treatmentPlans: owned('treatment_plans'),
+    planSteps: owned('plan_steps', 'plan_id, step_key'),
+    planEvents: owned('plan_events'),
+    planGoals: owned('plan_goals'),
+    planObjectives: owned('plan_objectives'),
+    checkIns: owned('check_ins'),
+    agreements: owned('agreements'),
+    agreementRevisions: owned('agreement_revisions'),
+    agreementAcknowledgements: owned('agreement_acknowledgements', 'agreement_id, revision, client_id'),
   };
   const rows = await Promise.all(Object.values(tables));
   return Object.fromEntries(Object.keys(tables).map((name, i) => [name, rows[i]]));
