@@ -477,7 +477,7 @@ describe('treatment plans /v1/treatment-plans', () => {
       const c = await portalCouple(ctx, w);
       const couplePlan = await createPlan(ctx, w.clinician, { coupleId: c.coupleId, presentingConcerns: CONCERNS });
       // A draft is the clinician's work in progress: not shown yet.
-      expect(expectStatus(await http(ctx).get('/v1/me/plan').set(...bearer(c.a.actor)), 200).body).toEqual({ data: [] });
+      expect(expectStatus(await http(ctx).get('/v1/me/plan').set(...bearer(c.a.actor)), 200).body).toEqual({ data: [], agreements: [] });
 
       expectStatus(await planAction(ctx, w.clinician, couplePlan.id, 'activate'), 200);
       expectStatus(await stepAction(ctx, w.clinician, couplePlan.id, 'stabilization', 'waive', { reason: 'Calm and safe at intake: WAIVED-SECRET' }), 200);
@@ -491,8 +491,19 @@ describe('treatment plans /v1/treatment-plans', () => {
         [w.practice.practiceId, c.b.clientId, c.coupleId],
       );
 
+      const agreement = expectStatus(
+        await http(ctx)
+          .post('/v1/agreements')
+          .set(...bearer(w.clinician))
+          .send({ coupleId: c.coupleId, stepKey: 'transparency', kind: 'transparency', title: 'Phone open on request', items: ['Hand the phone over when asked'] }),
+        201,
+      );
+
       const a = expectStatus(await http(ctx).get('/v1/me/plan').set(...bearer(c.a.actor)), 200);
       expect(a.body.data).toHaveLength(1);
+      // The agreements the partner is party to come with the plan.
+      expect(a.body.agreements.map((x: { id: string }) => x.id)).toEqual([agreement.body.id]);
+      expect(a.text).toContain('Phone open on request');
       expect(a.body.data[0]).toMatchObject({ id: couplePlan.id, kind: 'couple', status: 'active', frameworkVersion: couplePlan.frameworkVersion });
       expect(a.body.data[0].steps.map((s: { key: string }) => s.key)).toEqual(STEP_KEYS);
       expect(a.body.data[0].steps.find((s: { key: string }) => s.key === 'stabilization')).toEqual({
@@ -523,7 +534,7 @@ describe('treatment plans /v1/treatment-plans', () => {
       }
       expect((await http(ctx).get('/v1/me/plan')).status).toBe(401);
       const stranger = await createPortalClient(ctx, w.other.practiceId, w.other.admin.id, 'Stranger');
-      expect(expectStatus(await http(ctx).get('/v1/me/plan').set(...bearer(stranger.actor)), 200).body).toEqual({ data: [] });
+      expect(expectStatus(await http(ctx).get('/v1/me/plan').set(...bearer(stranger.actor)), 200).body).toEqual({ data: [], agreements: [] });
     });
   });
 });

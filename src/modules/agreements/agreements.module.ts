@@ -7,6 +7,6 @@ import { MeAgreementsController } from './me-agreements.controller';
 @Module({
   controllers: [AgreementsController, MeAgreementsController],
   providers: [AgreementsService, AgreementsRepository],
-  exports: [AgreementsRepository],
+  exports: [AgreementsRepository, AgreementsService],
 })
 export class AgreementsModule {}

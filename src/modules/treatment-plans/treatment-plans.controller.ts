@@ -20,6 +20,7 @@ import {
   TreatmentPlanSummaryDto,
   UpdateTreatmentPlanDto,
 } from './dto/treatment-plan.dto';
+import { AgreementsService } from '../agreements/agreements.service';
 import { TreatmentPlansService } from './treatment-plans.service';
 
 /**
@@ -183,14 +184,18 @@ export class TreatmentPlansController {
 @ApiBearerAuth()
 @Controller('v1/me')
 export class MyPlanController {
-  constructor(private readonly plans: TreatmentPlansService) {}
+  constructor(
+    private readonly plans: TreatmentPlansService,
+    private readonly agreements: AgreementsService,
+  ) {}
 
   @Get('plan')
   @Roles('client')
   @Audited({ action: 'me.plan.read', resourceType: 'treatment_plan' })
-  @ApiOperation({ summary: 'Client portal: your couple’s plan and your own plan in progress — status and steps' })
+  @ApiOperation({ summary: 'Client portal: your couple’s plan and your own plan in progress (status and steps), and the agreements you are party to' })
   @ApiOkResponse({ type: MyPlansDto })
-  myPlan(@CurrentPrincipal() p: Principal): Promise<MyPlansDto> {
-    return this.plans.myPlans(p);
+  async myPlan(@CurrentPrincipal() p: Principal): Promise<MyPlansDto> {
+    const [plans, agreements] = await Promise.all([this.plans.myPlans(p), this.agreements.listMine(p, { status: 'active', limit: 100 })]);
+    return { ...plans, agreements: agreements.data };
   }
 }

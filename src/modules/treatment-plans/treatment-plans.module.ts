@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgreementsModule } from '../agreements/agreements.module';
 import { FrameworkModule } from '../framework/framework.module';
 import { ConjointPauseModule } from '../safety-flags/conjoint-pause.module';
 import { MyPlanController, TreatmentPlansController } from './treatment-plans.controller';
@@ -6,7 +7,7 @@ import { TreatmentPlansRepository } from './treatment-plans.repository';
 import { TreatmentPlansService } from './treatment-plans.service';
 
 @Module({
-  imports: [ConjointPauseModule, FrameworkModule],
+  imports: [ConjointPauseModule, FrameworkModule, AgreementsModule],
   controllers: [TreatmentPlansController, MyPlanController],
   providers: [TreatmentPlansService, TreatmentPlansRepository],
   exports: [TreatmentPlansRepository],

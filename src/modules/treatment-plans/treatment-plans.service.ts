@@ -333,7 +333,7 @@ export class TreatmentPlansService {
    * status and steps only — no presenting concerns, no summary, no reasons, no readiness of the
    * partner, and no sign of a safety pause (that could tell one partner what the other disclosed).
    */
-  async myPlans(p: Principal): Promise<MyPlansDto> {
+  async myPlans(p: Principal): Promise<Omit<MyPlansDto, 'agreements'>> {
     const clientId = await portalClientId(this.dataSource, p);
     const coupleId = await this.plans.activeCoupleOf(p.practiceId, clientId);
     const rows = await this.plans.plansForPortal(p.practiceId, coupleId, clientId);

@@ -1,3 +1,4 @@
+import { MyAgreementDto } from '../../agreements/dto/agreement.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
@@ -223,4 +224,7 @@ export class MyPlanDto {
 export class MyPlansDto {
   @ApiProperty({ type: [MyPlanDto], description: 'Your couple’s plan and your own individual plan, while in progress' })
   data!: MyPlanDto[];
+
+  @ApiProperty({ type: [MyAgreementDto], description: 'The agreements in force that you are party to (up to 100)' })
+  agreements!: MyAgreementDto[];
 }
