@@ -18,6 +18,11 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { PracticesModule } from './modules/practices/practices.module';
 import { QueueModule } from './modules/queue/queue.module';
 import { UsersModule } from './modules/users/users.module';
+import { CheckInSchedulesModule } from './modules/check-in-schedules/check-in-schedules.module';
+import { HomeworkModule } from './modules/homework/homework.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { OneTapModule } from './modules/one-tap/one-tap.module';
+import { RemindersModule } from './modules/reminders/reminders.module';
 import { AgreementsModule } from './modules/agreements/agreements.module';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { FrameworkModule } from './modules/framework/framework.module';
@@ -65,6 +70,11 @@ export class ApiModule {
         CheckInsModule,
         AgreementsModule,
         ProgressModule,
+        RemindersModule,
+        NotificationsModule,
+        HomeworkModule,
+        CheckInSchedulesModule,
+        OneTapModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

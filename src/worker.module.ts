@@ -25,6 +25,8 @@ export function consumedQueues(setting: string): QueueName[] {
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QUEUES.maintenance]: [HeartbeatProcessor],
+  [QUEUES.delivery]: [],
+  [QUEUES.planning]: [],
 };
 
 class HeartbeatScheduler implements OnApplicationBootstrap {

@@ -5,6 +5,10 @@ import { RefreshToken } from '../modules/auth/refresh-token.entity';
 import { UserToken } from '../modules/auth/user-token.entity';
 import { Practice } from '../modules/practices/practice.entity';
 import { User } from '../modules/users/user.entity';
+import { CheckInSchedule } from '../modules/check-in-schedules/check-in-schedule.entity';
+import { HomeworkAssignee, HomeworkAssignment, HomeworkInstance, HomeworkSubmission } from '../modules/homework/homework.entity';
+import { Notification, NotificationDelivery, WebhookEndpoint } from '../modules/notifications/notification.entity';
+import { OneTapToken } from '../modules/one-tap/one-tap-token.entity';
 import { Agreement, AgreementAcknowledgement, AgreementRevision } from '../modules/agreements/agreement.entity';
 import { CheckIn } from '../modules/check-ins/check-in.entity';
 import { FrameworkCheckInMeasure, FrameworkStep, FrameworkVersion } from '../modules/framework/framework.entity';
@@ -49,4 +53,13 @@ export const ENTITIES = [
   Agreement,
   AgreementRevision,
   AgreementAcknowledgement,
+  Notification,
+  NotificationDelivery,
+  WebhookEndpoint,
+  HomeworkAssignment,
+  HomeworkAssignee,
+  HomeworkInstance,
+  HomeworkSubmission,
+  CheckInSchedule,
+  OneTapToken,
 ];
