@@ -7,6 +7,7 @@ const DEFAULT_SETTINGS = {
   quietHours: { start: '21:00', end: '08:00' },
   cliniciansSeeAllClients: false,
   requireStaffTotp: false,
+  sessionReminderOffsetsMinutes: [1440, 60],
 };
 
 describe('practice (/v1/practice)', () => {

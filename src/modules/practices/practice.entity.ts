@@ -13,14 +13,35 @@ export interface PracticeSettings {
   quietHours: { start: string; end: string } | null;
   cliniciansSeeAllClients: boolean;
   requireStaffTotp: boolean;
+  /**
+   * Minutes before a session when each participant is reminded (0–4 values, 15 min to 7 days).
+   * Practices created before the setting existed lack the key: read it through
+   * sessionReminderOffsets(), which supplies the default.
+   */
+  sessionReminderOffsetsMinutes: number[];
 }
+
+/** 24 hours and 1 hour before. */
+export const DEFAULT_SESSION_REMINDER_OFFSETS_MINUTES: readonly number[] = [1440, 60];
 
 export const DEFAULT_PRACTICE_SETTINGS: PracticeSettings = {
   defaultReminderChannels: ['email', 'in_app'],
   quietHours: { start: '21:00', end: '08:00' },
   cliniciansSeeAllClients: false,
   requireStaffTotp: false,
+  sessionReminderOffsetsMinutes: [...DEFAULT_SESSION_REMINDER_OFFSETS_MINUTES],
 };
+
+/** The practice's session reminder offsets, the default for practices stored without the key. */
+export function sessionReminderOffsets(settings: Partial<PracticeSettings> | null | undefined): number[] {
+  const stored = settings?.sessionReminderOffsetsMinutes;
+  return Array.isArray(stored) ? [...stored] : [...DEFAULT_SESSION_REMINDER_OFFSETS_MINUTES];
+}
+
+/** Stored settings with the defaults of keys added after the practice was created. */
+export function withSettingDefaults(settings: PracticeSettings): PracticeSettings {
+  return { ...settings, sessionReminderOffsetsMinutes: sessionReminderOffsets(settings) };
+}
 
 @Entity({ name: 'practices' })
 export class Practice extends TimestampedEntity {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -9,13 +10,15 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsIanaTimezone } from '../../../common/validation/validators';
-import { Practice, PRACTICE_STATUSES, REMINDER_CHANNELS, ReminderChannel } from '../practice.entity';
+import { Practice, PRACTICE_STATUSES, REMINDER_CHANNELS, ReminderChannel, withSettingDefaults } from '../practice.entity';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -45,6 +48,19 @@ export class PracticeSettingsPatchDto {
   @ApiPropertyOptional({ description: 'Admins and clinicians must use a TOTP second factor' })
   @IsOptional() @IsBoolean()
   requireStaffTotp?: boolean;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [1440, 60],
+    description: 'Minutes before a session when each participant is reminded: 0–4 distinct values from 15 (15 minutes) to 10080 (7 days); [] sends none',
+  })
+  // Not @IsOptional: that would let null through, and null is no list of offsets.
+  @ValidateIf((o: PracticeSettingsPatchDto) => o.sessionReminderOffsetsMinutes !== undefined)
+  @IsArray() @ArrayMaxSize(4) @ArrayUnique()
+  @IsInt({ each: true, message: 'each value must be a whole number of minutes' })
+  @Min(15, { each: true, message: 'each value must be at least 15 (minutes)' })
+  @Max(10080, { each: true, message: 'each value must be at most 10080 (7 days, in minutes)' })
+  sessionReminderOffsetsMinutes?: number[];
 }
 
 export class UpdatePracticeDto {
@@ -70,6 +86,7 @@ export class PracticeSettingsDto {
   @ApiProperty({ type: QuietHoursDto, nullable: true }) quietHours!: QuietHoursDto | null;
   @ApiProperty() cliniciansSeeAllClients!: boolean;
   @ApiProperty() requireStaffTotp!: boolean;
+  @ApiProperty({ type: [Number], example: [1440, 60] }) sessionReminderOffsetsMinutes!: number[];
 }
 
 export class PracticeResponseDto {
@@ -88,7 +105,7 @@ export class PracticeResponseDto {
       name: p.name,
       timezone: p.timezone,
       status: p.status,
-      settings: p.settings,
+      settings: withSettingDefaults(p.settings),
       version: p.version,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
