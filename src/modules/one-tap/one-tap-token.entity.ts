@@ -35,6 +35,13 @@ export class OneTapToken {
   @Column({ name: 'used_at', type: 'timestamptz', precision: 3, nullable: true })
   usedAt!: Date | null;
 
+  /**
+   * When the short-lived grant that redeeming an open_check_in or open_homework link hands out
+   * was spent on its one submission; a grant submits once.
+   */
+  @Column({ name: 'grant_used_at', type: 'timestamptz', precision: 3, nullable: true })
+  grantUsedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }

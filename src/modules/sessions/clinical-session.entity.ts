@@ -68,6 +68,10 @@ export class ClinicalSession extends TimestampedEntity {
   @Column({ name: 'status_changed_at', type: 'timestamptz', precision: 3, nullable: true })
   statusChangedAt!: Date | null;
 
+  /** The participant who cancelled it from a reminder link (status_changed_by is then null). */
+  @Column({ name: 'status_changed_by_client_id', type: 'uuid', nullable: true })
+  statusChangedByClientId!: string | null;
+
   /** Why it was cancelled or marked (short, staff-entered; never clinical narrative). */
   @Column({ name: 'status_reason', type: 'varchar', length: 500, nullable: true })
   statusReason!: string | null;
@@ -98,6 +102,10 @@ export class SessionParticipant {
 
   @Column({ name: 'practice_id', type: 'uuid' })
   practiceId!: string;
+
+  /** When this participant confirmed they will attend (from a reminder's confirm link). */
+  @Column({ name: 'confirmed_at', type: 'timestamptz', precision: 3, nullable: true })
+  confirmedAt!: Date | null;
 }
 
 /** A clinician's secret iCalendar feed; only the token's hash is kept. */
