@@ -10,7 +10,7 @@ import { parseRrule } from '../framework/cadence';
  * stand for local ones), and each date is then pinned to the time in the client's IANA zone:
  * a time that does not exist that day (02:30 when clocks spring forward) moves forward by the
  * gap (03:30); a time that happens twice (01:30 when they fall back) fires once, at its first
- * reading after the change as luxon resolves it — one occurrence per date either way.
+ * reading — one occurrence per date either way.
  */
 
 /** How far ahead occurrences are planned; the materialize job keeps the window rolling. */
@@ -59,11 +59,25 @@ export function isLocalTime(value: unknown): value is string {
   return typeof value === 'string' && HH_MM.test(value);
 }
 
-/** The instant of a local wall-clock time on a local date in a zone (gaps move forward). */
+/**
+ * The instant of a local wall-clock time on a local date in a zone. A time in a gap moves forward
+ * by the gap; a time that happens twice is its first occurrence (the reminder engine's rules).
+ */
 export function localInstant(localDate: string, localTime: string, zone: string): Date {
   const [hour, minute] = localTime.split(':').map(Number);
   const [year, month, day] = localDate.split('-').map(Number);
-  return DateTime.fromObject({ year, month, day, hour, minute }, { zone }).toJSDate();
+  const resolved = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
+  // The wall clock read as UTC, less each offset the zone uses around that day: every reading
+  // that shows this wall clock in the zone is a candidate, and the earliest wins.
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const offsets = new Set([resolved.offset, ...[-1, 1].map((d) => DateTime.fromMillis(wall + d * 86_400_000, { zone }).offset)]);
+  const readings = [...offsets]
+    .map((offset) => wall - offset * 60_000)
+    .filter((ms) => {
+      const t = DateTime.fromMillis(ms, { zone });
+      return t.hour === hour && t.minute === minute && t.day === day;
+    });
+  return new Date(readings.length ? Math.min(...readings) : resolved.toMillis());
 }
 
 const floating = (localDate: string) => new Date(`${localDate}T00:00:00.000Z`);
