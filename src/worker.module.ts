@@ -9,6 +9,7 @@ import { AppConfig, EnvSchema, loadConfig } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { DeliveryChannelsModule } from './modules/notifications/delivery-channels.module';
 import { HeartbeatProcessor } from './modules/queue/heartbeat.processor';
 import { ALL_QUEUES, JOBS, QueueName, QUEUES } from './modules/queue/queue.constants';
 import { QueueModule } from './modules/queue/queue.module';
@@ -53,6 +54,8 @@ export class WorkerModule {
         QueueModule,
         MetricsModule,
         HealthModule,
+        // CHANNEL_SENDERS for the deliver processor.
+        DeliveryChannelsModule,
       ],
       providers: [...queues.flatMap((q) => PROCESSORS[q]), ...(queues.includes(QUEUES.maintenance) ? [HeartbeatScheduler] : [])],
     };

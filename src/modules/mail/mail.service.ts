@@ -6,6 +6,10 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** A stable Message-ID (e.g. derived from an idempotency key), so a resend is recognisable. */
+  messageId?: string;
+  /** The body greets a person by name: the development log shows the subject only. */
+  personal?: boolean;
 }
 
 /**
@@ -21,13 +25,21 @@ export class MailService implements OnModuleDestroy {
     this.transport = config.SMTP_URL ? createTransport(config.SMTP_URL) : null;
   }
 
-  async send(message: MailMessage): Promise<void> {
+  async send(message: MailMessage): Promise<{ messageId: string | null }> {
     if (!this.transport) {
       // Development convenience only: the link in the message is how a demo user proceeds.
-      this.logger.warn({ devOutbox: { subject: message.subject, message: message.text } }, 'SMTP_URL unset: email written here instead of sent');
-      return;
+      const devOutbox = message.personal ? { subject: message.subject } : { subject: message.subject, message: message.text };
+      this.logger.warn({ devOutbox }, 'SMTP_URL unset: email written here instead of sent');
+      return { messageId: message.messageId ?? null };
     }
-    await this.transport.sendMail({ from: this.config.MAIL_FROM, to: message.to, subject: message.subject, text: message.text });
+    const info = await this.transport.sendMail({
+      from: this.config.MAIL_FROM,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.messageId ? { messageId: message.messageId } : {}),
+    });
+    return { messageId: (info as { messageId?: string }).messageId ?? message.messageId ?? null };
   }
 
   onModuleDestroy(): void {
