@@ -17,6 +17,8 @@ export const JOBS = {
   sweep: 'sweep',
   /** Extend recurring homework and check-in occurrences over the rolling horizon. */
   materialize: 'materialize',
+  /** Extend check-in schedules' reminders over their rolling 14-day window (repeatable, hourly). */
+  materializeCheckIns: 'materialize-check-ins',
 } as const;
 
 export interface JobPayloads {
@@ -24,6 +26,7 @@ export interface JobPayloads {
   [JOBS.deliver]: { notificationId: string; practiceId: string };
   [JOBS.sweep]: { requestedAt: string };
   [JOBS.materialize]: { requestedAt: string };
+  [JOBS.materializeCheckIns]: { requestedAt: string };
 }
 
 export const deliverJobId = (notificationId: string) => `deliver:${notificationId}`;
