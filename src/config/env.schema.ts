@@ -107,6 +107,42 @@ export class EnvSchema {
 
   @IsString() @MinLength(16)
   WEBHOOK_SIGNING_SECRET: string = DEV_ONLY_SECRETS.WEBHOOK_SIGNING_SECRET;
+
+  /** How often the reminder sweep moves near-term notifications into Redis and reconciles lost jobs. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  REMINDER_SWEEP_INTERVAL_MS = 2000;
+
+  /** Notifications due within this window are held as delayed jobs in Redis; later ones stay in PostgreSQL only. */
+  @Transform(toInt) @IsInt() @Min(5) @Max(86_400)
+  REMINDER_NEAR_TERM_WINDOW_SECONDS = 900;
+
+  /** A pending notification this long past due (and past its last enqueue) has its job checked and re-added. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  REMINDER_RECONCILE_GRACE_SECONDS = 30;
+
+  /** Most rows one sweep transaction moves into Redis (a sweep runs batches until none is left). */
+  @Transform(toInt) @IsInt() @Min(10) @Max(10_000)
+  REMINDER_SWEEP_BATCH_SIZE = 1000;
+
+  /** Deliver jobs one worker process runs at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  REMINDER_DELIVERY_CONCURRENCY = 10;
+
+  /** Send attempts of one notification before it is marked failed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  REMINDER_DELIVERY_ATTEMPTS = 6;
+
+  /** First retry delay of a failed send; doubles on each retry. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  REMINDER_RETRY_BACKOFF_MS = 2000;
+
+  /** A send claimed but not completed this long ago is presumed crashed and sent again (same idempotency key). */
+  @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  REMINDER_CLAIM_LEASE_SECONDS = 120;
+
+  /** On shutdown, how long the worker waits for in-flight deliveries before it stops (their claims then expire). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  REMINDER_SHUTDOWN_GRACE_MS = 15_000;
 }
 
 export type AppConfig = EnvSchema;
