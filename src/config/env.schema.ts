@@ -99,6 +99,14 @@ export class EnvSchema {
   @IsString()
   WORKER_QUEUES = 'all';
 
+  /** How far ahead homework occurrences are materialized (a rolling horizon, extended by the worker), in days. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(90)
+  HOMEWORK_HORIZON_DAYS = 14;
+
+  /** Hours after its due time a homework instance still pending is marked missed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(720)
+  HOMEWORK_MISSED_AFTER_HOURS = 24;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   AUDIT_FLUSH_INTERVAL_MS = 200;
 
