@@ -105,7 +105,7 @@ export function renderEmail(reason: NotificationReason, facts: EmailFacts): Rend
       ? 'You receive this because of your reminder preferences; you can change them when you sign in.'
       : 'You receive this because you are on the care team. Do not forward this email.';
   return {
-    subject: `${message.title} · ${practice}`,
+    subject: `${message.title} - ${practice}`,
     text: [
       name ? `Hi ${name},` : 'Hello,',
       '',

@@ -23,13 +23,14 @@ export class WebhookEndpointsRepository {
 
   /** Changes the URL and state, and the secret when given; null when there is no endpoint. */
   async update(practiceId: string, change: { url: string; active?: boolean; secretCiphertext?: string }): Promise<WebhookEndpoint | null> {
-    const rows: Array<{ practice_id: string }> = await this.dataSource.query(
+    // The postgres driver answers an UPDATE with [rows, affected].
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
       `UPDATE webhook_endpoints
           SET url = $2, active = COALESCE($3, active), secret_ciphertext = COALESCE($4, secret_ciphertext), updated_at = now()
-        WHERE practice_id = $1 RETURNING practice_id`,
+        WHERE practice_id = $1`,
       [practiceId, change.url, change.active ?? null, change.secretCiphertext ?? null],
     );
-    return rows.length ? this.find(practiceId) : null;
+    return affected > 0 ? this.find(practiceId) : null;
   }
 
   async delete(practiceId: string): Promise<boolean> {
