@@ -7,6 +7,8 @@ import { RedisModule } from './common/redis/redis.module';
 import { ConfigModule } from './config/config.module';
 import { AppConfig, EnvSchema, loadConfig } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
+import { CheckInMaterializeProcessor, CheckInMaterializeScheduler } from './modules/check-in-schedules/check-in-materialize.processor';
+import { CheckInSchedulesCoreModule } from './modules/check-in-schedules/check-in-schedules-core.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { DeliveryChannelsModule } from './modules/notifications/delivery-channels.module';
@@ -27,7 +29,7 @@ export function consumedQueues(setting: string): QueueName[] {
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QUEUES.maintenance]: [HeartbeatProcessor],
   [QUEUES.delivery]: [],
-  [QUEUES.planning]: [],
+  [QUEUES.planning]: [CheckInMaterializeProcessor],
 };
 
 class HeartbeatScheduler implements OnApplicationBootstrap {
@@ -56,8 +58,14 @@ export class WorkerModule {
         HealthModule,
         // CHANNEL_SENDERS for the deliver processor.
         DeliveryChannelsModule,
+        // The check-in schedules' planning for the materialize-check-ins job.
+        CheckInSchedulesCoreModule,
       ],
-      providers: [...queues.flatMap((q) => PROCESSORS[q]), ...(queues.includes(QUEUES.maintenance) ? [HeartbeatScheduler] : [])],
+      providers: [
+        ...queues.flatMap((q) => PROCESSORS[q]),
+        ...(queues.includes(QUEUES.maintenance) ? [HeartbeatScheduler] : []),
+        ...(queues.includes(QUEUES.planning) ? [CheckInMaterializeScheduler] : []),
+      ],
     };
   }
 }
