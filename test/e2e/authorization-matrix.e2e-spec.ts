@@ -27,6 +27,7 @@ import {
   tag,
   writeNote,
 } from './authorization-matrix.world';
+import { insertNotification } from './notifications.world';
 
 /**
  * Every route the router registered × every kind of caller. A route without a row fails the
@@ -1064,6 +1065,130 @@ const AGREEMENTS: Record<string, Row> = {
   },
 };
 
+/** The practice's webhook settings, the in-app inbox of whoever is signed in, and the admins' delivery log. */
+async function ensureWebhook(ctx: TestContext, world: PracticeWorld): Promise<string> {
+  const url = `https://hooks.example.org/${tag()}`;
+  await http(ctx).put('/v1/practice/webhook').set('Authorization', `Bearer ${world.admin.accessToken}`).send({ url }).expect(200);
+  return url;
+}
+
+/** One delivered in-app notification for the caller (their client record, or their user), in their practice. */
+async function inboxRowFor(ctx: TestContext, w: World, who: ActorKey): Promise<string | null> {
+  const self = selfOf(w, who);
+  const actor = actorOf(w, who);
+  if (!actor) return null;
+  return self
+    ? insertNotification(ctx, { practiceId: w.a.practiceId, recipientClientId: self.clientId })
+    : insertNotification(ctx, { practiceId: worldOf(w, who).practiceId, recipientUserId: actor.id, reason: 'clinician_alert', subjectType: 'check_in' });
+}
+
+const readAtOf = async (ctx: TestContext, id: string): Promise<Date | null> =>
+  ((await ctx.db.query(`SELECT read_at FROM notifications WHERE id = $1`, [id]))[0] as { read_at: Date | null }).read_at;
+
+const NOTIFICATIONS: Record<string, Row> = {
+  // Without an id in the path, another practice's admin reads and changes their own practice's endpoint.
+  'GET /v1/practice/webhook': {
+    expect: ADMIN_ONLY_OWN(200),
+    build: async (ctx, w, who) => {
+      const ours = await ensureWebhook(ctx, w.a);
+      if (who !== 'otherAdmin') return { token: tokenOf(w, who), shows: [ours], hidden: ['whsec_'] };
+      const theirs = await ensureWebhook(ctx, w.b);
+      return { token: tokenOf(w, who), shows: [theirs], hidden: [ours, 'whsec_'] };
+    },
+  },
+  'PUT /v1/practice/webhook': {
+    expect: ADMIN_ONLY_OWN(200),
+    build: async (ctx, w, who) => {
+      const ours = await ensureWebhook(ctx, w.a);
+      const url = `https://hooks.example.org/${who}-${tag()}`;
+      return {
+        token: tokenOf(w, who),
+        body: { url, rotateSecret: true },
+        shows: [url, 'whsec_'],
+        hidden: who === 'otherAdmin' ? [ours] : [],
+        after: async (res) => {
+          if (res.status !== 200) return;
+          const rows: Array<{ url: string }> = await ctx.db.query(`SELECT url FROM webhook_endpoints WHERE practice_id = $1`, [worldOf(w, who).practiceId]);
+          expect(rows).toEqual([{ url }]);
+        },
+      };
+    },
+  },
+  'DELETE /v1/practice/webhook': {
+    expect: ADMIN_ONLY_OWN(204),
+    build: async (ctx, w, who) => {
+      await ensureWebhook(ctx, w.a);
+      if (who === 'otherAdmin') await ensureWebhook(ctx, w.b);
+      return {
+        token: tokenOf(w, who),
+        after: async (res) => {
+          if (res.status !== 204) return;
+          expect(await ctx.db.query(`SELECT 1 FROM webhook_endpoints WHERE practice_id = $1`, [worldOf(w, who).practiceId])).toEqual([]);
+        },
+      };
+    },
+  },
+  // Everyone signed in has an inbox of their own; partner A's never shows partner B's, nor B's A's.
+  'GET /v1/me/notifications': {
+    expect: ANY_SIGNED_IN(200),
+    build: async (ctx, w, who) => {
+      const own = await inboxRowFor(ctx, w, who);
+      const other = otherOf(w, who);
+      const partners = await Promise.all(
+        [w.a.client, w.a.partner].map((p) => insertNotification(ctx, { practiceId: w.a.practiceId, recipientClientId: p.clientId })),
+      );
+      const notMine = other ? [partners[other === w.a.client ? 0 : 1]] : partners;
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: own ? [own] : [], hidden: notMine };
+    },
+  },
+  'POST /v1/me/notifications/read-all': {
+    expect: ANY_SIGNED_IN(200),
+    build: async (ctx, w, who) => {
+      const own = await inboxRowFor(ctx, w, who);
+      const other = otherOf(w, who) ?? w.a.client;
+      const theirs = await insertNotification(ctx, { practiceId: w.a.practiceId, recipientClientId: other.clientId });
+      return {
+        token: tokenOf(w, who),
+        after: async (res) => {
+          expect(await readAtOf(ctx, theirs)).toBeNull();
+          if (res.status === 200 && own) expect(await readAtOf(ctx, own)).not.toBeNull();
+        },
+      };
+    },
+  },
+  // Partner A's notification: only partner A may mark it read; to everyone else it does not exist.
+  'POST /v1/me/notifications/:id/read': {
+    expect: { anonymous: 401, otherAdmin: 404, admin: 404, clinician: 404, unassignedClinician: 404, client: 200, partner: 404 },
+    build: async (ctx, w, who) => {
+      const id = await insertNotification(ctx, { practiceId: w.a.practiceId, recipientClientId: w.a.client.clientId });
+      return {
+        token: tokenOf(w, who),
+        params: { id },
+        shows: [id],
+        after: async (res) => {
+          if (res.status !== 200) expect(await readAtOf(ctx, id)).toBeNull();
+          else expect(await readAtOf(ctx, id)).not.toBeNull();
+        },
+      };
+    },
+  },
+  // The delivery log: the practice's admins; another practice's admin sees their own log.
+  'GET /v1/notifications': {
+    expect: ADMIN_ONLY_OWN(200),
+    build: async (ctx, w, who) => {
+      const ours = await insertNotification(ctx, { practiceId: w.a.practiceId, recipientClientId: w.a.client.clientId, channel: 'email', scheduledFor: new Date('2031-01-01T00:00:00.000Z') });
+      return { token: tokenOf(w, who), query: { limit: '100' }, ...(who === 'otherAdmin' ? { hidden: [ours] } : { shows: [ours] }) };
+    },
+  },
+  'GET /v1/notifications/:id': {
+    expect: ADMIN_ONLY_BY_ID(200),
+    build: async (ctx, w, who) => {
+      const id = await insertNotification(ctx, { practiceId: w.a.practiceId, recipientClientId: w.a.client.clientId, channel: 'email' });
+      return { token: tokenOf(w, who), params: { id }, shows: [id] };
+    },
+  },
+};
+
 const MATRIX: Record<string, Row> = {
   ...FOUNDATION,
   ...CLIENTS,
@@ -1077,6 +1202,7 @@ const MATRIX: Record<string, Row> = {
   ...PROGRESS,
   ...CHECK_INS,
   ...AGREEMENTS,
+  ...NOTIFICATIONS,
 };
 
 function keyOf(r: { method: string; url: string }): string {

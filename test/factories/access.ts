@@ -88,6 +88,9 @@ export async function snapshotPractice(ctx: TestContext, practiceId: string): Pr
     agreements: owned('agreements'),
     agreementRevisions: owned('agreement_revisions'),
     agreementAcknowledgements: owned('agreement_acknowledgements', 'agreement_id, revision, client_id'),
+    notifications: owned('notifications'),
+    notificationDeliveries: owned('notification_deliveries', 'notification_id'),
+    webhookEndpoints: owned('webhook_endpoints', 'practice_id'),
   };
   const rows = await Promise.all(Object.values(tables));
   return Object.fromEntries(Object.keys(tables).map((name, i) => [name, rows[i]]));
