@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { RemindersModule } from '../reminders/reminders.module';
 import { CheckInsController } from './check-ins.controller';
 import { CheckInsRepository } from './check-ins.repository';
 import { CheckInsService } from './check-ins.service';
 import { MeCheckInsController } from './me-check-ins.controller';
 
 @Module({
+  imports: [RemindersModule],
   controllers: [CheckInsController, MeCheckInsController],
   providers: [CheckInsService, CheckInsRepository],
-  exports: [CheckInsRepository],
+  exports: [CheckInsRepository, CheckInsService],
 })
 export class CheckInsModule {}

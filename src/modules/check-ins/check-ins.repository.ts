@@ -135,6 +135,28 @@ export class CheckInsRepository {
     );
   }
 
+  /**
+   * Who is alerted when this client reports feeling unsafe: every active member of the client's
+   * care team and of the care team of any couple the client is in (whoever reads the alert list);
+   * when there is none, the practice's active admins, so that an alert always reaches someone.
+   */
+  async alertRecipients(manager: EntityManager, practiceId: PracticeId, clientId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH team AS (
+         SELECT DISTINCT u.id FROM care_team_members t
+           JOIN users u ON u.id = t.clinician_id AND u.practice_id = t.practice_id AND u.status = 'active'
+          WHERE t.practice_id = $1
+            AND (t.client_id = $2 OR t.couple_id IN (SELECT m.couple_id FROM couple_members m WHERE m.practice_id = $1 AND m.client_id = $2)))
+       SELECT id FROM team
+       UNION ALL
+       SELECT u.id FROM users u
+        WHERE u.practice_id = $1 AND u.role = 'admin' AND u.status = 'active' AND NOT EXISTS (SELECT 1 FROM team)
+       ORDER BY id`,
+      [practiceId, clientId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async findInPractice(practiceId: PracticeId, id: string, manager?: EntityManager): Promise<CheckInRow | null> {
     const rows: CheckInRow[] = await this.m(manager).query(`${SELECT_ROW} WHERE ci.practice_id = $1 AND ci.id = $2`, [practiceId, id]);
     return rows[0] ?? null;

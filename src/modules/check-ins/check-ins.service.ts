@@ -1,14 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ClinicalAccess } from '../../common/access/clinical-access.service';
 import { portalClientId } from '../../common/access/portal';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '../../common/errors/domain-error';
 import { RequestValidationException } from '../../common/errors/validation';
 import { decodeCursor, Page, toPage } from '../../common/pagination/cursor';
 import { FieldEncryption } from '../../common/security/field-encryption';
-import { Principal } from '../../common/tenancy/request-context';
+import { PracticeId, Principal } from '../../common/tenancy/request-context';
 import { AuditService } from '../audit/audit.service';
+import { REMINDER_OUTBOX, ReminderOutbox } from '../reminders/reminder.contracts';
 import { CheckInRow, CheckInsRepository } from './check-ins.repository';
 import {
   CheckInResponseDto,
@@ -37,21 +38,39 @@ export class CheckInsService {
     private readonly access: ClinicalAccess,
     private readonly crypto: FieldEncryption,
     private readonly audit: AuditService,
+    @Inject(REMINDER_OUTBOX) private readonly outbox: ReminderOutbox,
   ) {}
 
   async submit(p: Principal, dto: SubmitCheckInDto): Promise<MyCheckInDto> {
     const clientId = await portalClientId(this.dataSource, p);
+    return this.submitFor(p.practiceId, clientId, dto, { userId: p.userId, role: p.role });
+  }
+
+  /**
+   * Records a check-in of a client, however they reached the form (the portal, or a one-tap
+   * link: `within` then spends the link's grant in the same transaction). "I feel unsafe" plans
+   * an urgent clinician_alert to every member of the care team in that same transaction: it is
+   * committed with the check-in or not at all, and quiet hours do not hold it back.
+   */
+  async submitFor(
+    practiceId: PracticeId,
+    clientId: string,
+    dto: SubmitCheckInDto,
+    actor: { userId: string | null; role: string },
+    within?: (m: EntityManager) => Promise<void>,
+  ): Promise<MyCheckInDto> {
     const id = randomUUID();
     const row = await this.dataSource.transaction(async (m) => {
-      const context = await this.checkIns.submissionContext(m, p.practiceId, clientId);
+      const context = await this.checkIns.submissionContext(m, practiceId, clientId);
       if (!context) throw new NotFoundError('Client');
-      if (dto.forgivenessReadiness && !(await this.checkIns.readinessAsked(m, p.practiceId, clientId, context.coupleId))) {
+      if (dto.forgivenessReadiness && !(await this.checkIns.readinessAsked(m, practiceId, clientId, context.coupleId))) {
         throw new RuleViolationError(
           'readiness_not_asked_yet',
           'forgivenessReadiness: readiness for forgiveness is asked only once the intimacy step is active on your plan',
         );
       }
-      await this.checkIns.insert(m, p.practiceId, {
+      if (within) await within(m);
+      await this.checkIns.insert(m, practiceId, {
         id,
         clientId,
         coupleId: context.coupleId,
@@ -65,14 +84,15 @@ export class CheckInsService {
         feelsUnsafe: dto.feelsUnsafe ?? false,
         freeTextCiphertext: dto.freeText ? this.crypto.encrypt(dto.freeText, freeTextAad(id)) : null,
       });
-      return (await this.checkIns.findInPractice(p.practiceId, id, m))!;
+      if (dto.feelsUnsafe) await this.planUnsafeAlert(m, practiceId, clientId, id);
+      return (await this.checkIns.findInPractice(practiceId, id, m))!;
     });
     if (row.feelsUnsafe) {
-      // The committed row is the record the reminder engine alerts from; this is the trail.
+      // The alert rows were committed with the check-in; this is the trail.
       this.audit.record({
-        practiceId: p.practiceId,
-        actorUserId: p.userId,
-        actorRole: p.role,
+        practiceId,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
         action: 'check_in.unsafe_reported',
         resourceType: 'check_in',
         resourceId: row.id,
@@ -80,6 +100,26 @@ export class CheckInsService {
       });
     }
     return this.toMine(row);
+  }
+
+  /** One urgent alert per care-team member, in-app and by email, due now whatever the quiet hours. */
+  private async planUnsafeAlert(m: EntityManager, practiceId: PracticeId, clientId: string, checkInId: string): Promise<void> {
+    const recipients = await this.checkIns.alertRecipients(m, practiceId, clientId);
+    const at = new Date();
+    await this.outbox.plan(
+      m,
+      recipients.map((userId) => ({
+        practiceId,
+        recipient: { kind: 'user', userId },
+        reason: 'clinician_alert',
+        subjectType: 'check_in',
+        subjectId: checkInId,
+        occurrenceKey: 'unsafe',
+        at,
+        urgent: true,
+        channels: ['in_app', 'email'],
+      })),
+    );
   }
 
   async listMine(p: Principal, q: ListMyCheckInsQueryDto): Promise<Page<MyCheckInDto>> {
