@@ -45,8 +45,8 @@ export interface DeliveryLogFilter {
   limit: number;
 }
 
-/** When an in-app notification reached the inbox (sent_at; the scheduled time if a row lacks it). */
-const DELIVERED_AT = 'COALESCE(n.sent_at, n.scheduled_for)';
+/** When an in-app notification reached the inbox: the order of the inbox (with the id for ties). */
+const DELIVERED_AT = 'n.sent_at';
 
 @Injectable()
 export class NotificationsRepository {
@@ -72,6 +72,7 @@ export class NotificationsRepository {
       NotificationsRepository.ownerCondition(owner),
       `n.channel = 'in_app'`,
       `n.state = 'sent'`,
+      'n.sent_at IS NOT NULL',
     ];
     if (f.unread) where.push('n.read_at IS NULL');
     if (f.id) {
@@ -114,7 +115,7 @@ export class NotificationsRepository {
     const [, affected]: [unknown[], number] = await this.dataSource.query(
       `UPDATE notifications n SET read_at = COALESCE(n.read_at, now()), updated_at = CASE WHEN n.read_at IS NULL THEN now() ELSE n.updated_at END
         WHERE n.practice_id = $1 AND ${NotificationsRepository.ownerCondition(owner)} AND n.id = $3
-          AND n.channel = 'in_app' AND n.state = 'sent'`,
+          AND n.channel = 'in_app' AND n.state = 'sent' AND n.sent_at IS NOT NULL`,
       [practiceId, NotificationsRepository.ownerId(owner), id],
     );
     return affected > 0;
@@ -125,7 +126,7 @@ export class NotificationsRepository {
     const [, affected]: [unknown[], number] = await this.dataSource.query(
       `UPDATE notifications n SET read_at = now(), updated_at = now()
         WHERE n.practice_id = $1 AND ${NotificationsRepository.ownerCondition(owner)}
-          AND n.channel = 'in_app' AND n.state = 'sent' AND n.read_at IS NULL`,
+          AND n.channel = 'in_app' AND n.state = 'sent' AND n.sent_at IS NOT NULL AND n.read_at IS NULL`,
       [practiceId, NotificationsRepository.ownerId(owner)],
     );
     return affected;
