@@ -1,4 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from '../../src/config/config.module';
+import { DatabaseModule } from '../../src/database/database.module';
+import { DeliveryChannelsModule } from '../../src/modules/notifications/delivery-channels.module';
 import { randomUUID } from 'node:crypto';
 import { UndeliverableError } from '../../src/modules/notifications/senders/delivery-errors';
 import { CHANNEL_SENDERS, ChannelSender } from '../../src/modules/reminders/reminder.contracts';
@@ -8,6 +14,16 @@ import { insertClient } from '../factories/clinical';
 import type { CaughtMail } from '../setup/mail-catcher';
 import { startTestApp, TestContext } from '../setup/test-app';
 import { insertNotification, insertSession, loadNotification, startDeliveryChannels } from './notifications.world';
+
+/** Stands for the engine's in-app sender: a sender built elsewhere, with a dependency of its own. */
+@Injectable()
+class StandInInAppSender implements ChannelSender {
+  readonly channel = 'in_app' as const;
+  constructor(readonly dataSource: DataSource) {}
+  async send(): Promise<{ providerId: string | null }> {
+    return { providerId: null };
+  }
+}
 
 /** Words that would mean clinical content leaked into a reminder. */
 const CLINICAL = /affair|betray|infidel|forgiv|injured|involved|unsafe|note|answer|journal|letter|trust|partner|safety/i;
@@ -179,6 +195,19 @@ describe('email channel sender (real SMTP server)', () => {
       expect(senders.map((s) => s.channel)).toEqual(expect.arrayContaining(['email', 'webhook']));
     } finally {
       await worker.close();
+    }
+  });
+
+  it('takes further senders with withSenders(), so the engine can add its in-app sender to CHANNEL_SENDERS', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(ctx.config), DatabaseModule, DeliveryChannelsModule.withSenders([StandInInAppSender])],
+    }).compile();
+    try {
+      const senders = moduleRef.get<ChannelSender[]>(CHANNEL_SENDERS, { strict: false });
+      expect(senders.map((s) => s.channel).sort()).toEqual(['email', 'in_app', 'webhook']);
+      expect((senders.find((s) => s.channel === 'in_app') as StandInInAppSender).dataSource).toBeInstanceOf(DataSource);
+    } finally {
+      await moduleRef.close();
     }
   });
 });
