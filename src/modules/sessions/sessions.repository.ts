@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CursorKey } from '../../common/pagination/cursor';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
 import { MAX_SESSION_MINUTES } from './session-time';
+import type { PracticeSettings } from '../practices/practice.entity';
 import type { SessionKind, SessionStatus } from './clinical-session.entity';
 
 export interface SessionRow {
@@ -25,6 +26,10 @@ export interface SessionRow {
   updatedAt: Date;
   version: number;
   participantClientIds: string[];
+  /** The participant who cancelled from a reminder link, if one did. */
+  statusChangedByClientId: string | null;
+  /** Participants who confirmed from a reminder link; confirmedAt as JSON text. */
+  confirmations: Array<{ clientId: string; confirmedAt: string }>;
 }
 
 export interface PortalSessionRow {
@@ -83,8 +88,10 @@ const SESSION_COLUMNS = `
   s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.timezone, s.location, s.telehealth_url AS "telehealthUrl",
   s.status, s.status_reason AS "statusReason", s.status_changed_by AS "statusChangedBy",
   s.status_changed_at AS "statusChangedAt", s.created_by AS "createdBy", s.created_at AS "createdAt",
-  s.updated_at AS "updatedAt", s.version,
-  ARRAY(SELECT sp.client_id FROM session_participants sp WHERE sp.session_id = s.id ORDER BY sp.client_id)::text[] AS "participantClientIds"`;
+  s.updated_at AS "updatedAt", s.version, s.status_changed_by_client_id AS "statusChangedByClientId",
+  ARRAY(SELECT sp.client_id FROM session_participants sp WHERE sp.session_id = s.id ORDER BY sp.client_id)::text[] AS "participantClientIds",
+  COALESCE((SELECT json_agg(json_build_object('clientId', sp.client_id, 'confirmedAt', sp.confirmed_at) ORDER BY sp.client_id)
+              FROM session_participants sp WHERE sp.session_id = s.id AND sp.confirmed_at IS NOT NULL), '[]'::json) AS "confirmations"`;
 
 /**
  * Which sessions (aliased `s`) a principal may see, as one SQL condition: admins see the
@@ -226,8 +233,9 @@ export class SessionsRepository {
     id: string,
     version: number,
     changes: { startsAt: Date; endsAt: Date; timezone: string; location: string | null; telehealthUrl: string | null },
+    manager?: EntityManager,
   ): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(
+    const result: unknown = await this.m(manager).query(
       `UPDATE clinical_sessions
           SET starts_at = $4, ends_at = $5, timezone = $6, location = $7, telehealth_url = $8,
               version = version + 1, updated_at = now()
@@ -247,7 +255,43 @@ export class SessionsRepository {
     );
   }
 
+  /** A participant's own confirmation (from a reminder link); false when they are not one. */
+  async confirmParticipant(manager: EntityManager, practiceId: PracticeId, id: string, clientId: string, at: Date): Promise<boolean> {
+    const result: unknown = await manager.query(
+      `UPDATE session_participants SET confirmed_at = COALESCE(confirmed_at, $4)
+        WHERE practice_id = $1 AND session_id = $2 AND client_id = $3`,
+      [practiceId, id, clientId, at],
+    );
+    return affectedRows(result) === 1;
+  }
+
+  /** When this participant confirmed (null: not yet), or undefined when they are not a participant. */
+  async participantConfirmation(manager: EntityManager, practiceId: PracticeId, id: string, clientId: string): Promise<Date | null | undefined> {
+    const rows: Array<{ confirmedAt: Date | null }> = await manager.query(
+      `SELECT confirmed_at AS "confirmedAt" FROM session_participants WHERE practice_id = $1 AND session_id = $2 AND client_id = $3`,
+      [practiceId, id, clientId],
+    );
+    return rows[0] ? rows[0].confirmedAt : undefined;
+  }
+
+  /** A participant cancelled (from a reminder link): no staff member changed it. */
+  async setStatusByClient(manager: EntityManager, practiceId: PracticeId, id: string, status: SessionStatus, clientId: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE clinical_sessions
+          SET status = $3, status_reason = 'Cancelled by a participant from a reminder link', status_changed_by = NULL,
+              status_changed_by_client_id = $4, status_changed_at = $5, version = version + 1, updated_at = now()
+        WHERE practice_id = $1 AND id = $2`,
+      [practiceId, id, status, clientId, at],
+    );
+  }
+
   // ---- what a booking needs to know about the practice ----
+
+  /** The practice's settings as stored (keys added later may be missing: read them with their defaults). */
+  async practiceSettings(practiceId: PracticeId, manager?: EntityManager): Promise<Partial<PracticeSettings> | null> {
+    const rows: Array<{ settings: Partial<PracticeSettings> }> = await this.m(manager).query(`SELECT settings FROM practices WHERE id = $1`, [practiceId]);
+    return rows[0]?.settings ?? null;
+  }
 
   async practiceTimezone(practiceId: PracticeId): Promise<string> {
     const rows: Array<{ timezone: string }> = await this.dataSource.query(`SELECT timezone FROM practices WHERE id = $1`, [practiceId]);

@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { ClinicalAccess } from '../../common/access/clinical-access.service';
 import { portalClientId } from '../../common/access/portal';
 import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '../../common/errors/domain-error';
 import { FieldProblem, RequestValidationException } from '../../common/errors/validation';
 import { decodeCursor, Page, toPage } from '../../common/pagination/cursor';
-import { Principal } from '../../common/tenancy/request-context';
-import type { SessionKind } from './clinical-session.entity';
+import { PracticeId, Principal } from '../../common/tenancy/request-context';
+import { sessionReminderOffsets } from '../practices/practice.entity';
+import { REMINDER_OUTBOX, ReminderOutbox } from '../reminders/reminder.contracts';
+import type { SessionKind, SessionStatus } from './clinical-session.entity';
 import {
   BookSessionDto,
   ChangeSessionStatusDto,
@@ -16,6 +18,7 @@ import {
   RescheduleSessionDto,
   SessionResponseDto,
 } from './dto/session.dto';
+import { planSessionReminders } from './session-reminders';
 import { checkTransition } from './session-status';
 import { checkSpan, hasOffset, resolveDateTime, resolveSessionTimes, toLocalIso } from './session-time';
 import { PortalSessionRow, SessionRow, SessionsRepository } from './sessions.repository';
@@ -52,7 +55,9 @@ export function toSessionResponse(s: SessionRow): SessionResponseDto {
     status: s.status,
     statusReason: s.statusReason,
     statusChangedBy: s.statusChangedBy,
+    statusChangedByClientId: s.statusChangedByClientId,
     statusChangedAt: s.statusChangedAt?.toISOString() ?? null,
+    confirmations: s.confirmations.map((c) => ({ clientId: c.clientId, confirmedAt: new Date(c.confirmedAt).toISOString() })),
     createdBy: s.createdBy,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
@@ -82,7 +87,24 @@ export class SessionsService {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsRepository,
     private readonly access: ClinicalAccess,
+    @Inject(REMINDER_OUTBOX) private readonly outbox: ReminderOutbox,
   ) {}
+
+  /**
+   * Replaces the session's pending reminders by one per participant at each of the practice's
+   * offsets before its start (24 h and 1 h unless the practice says otherwise), inside the
+   * caller's transaction. Reminders whose moment has passed are not planned.
+   */
+  private async planReminders(m: EntityManager, practiceId: PracticeId, sessionId: string): Promise<void> {
+    const session = await this.sessions.findInPractice(practiceId, sessionId, m);
+    if (!session || session.status !== 'scheduled') return;
+    const offsets = sessionReminderOffsets(await this.sessions.practiceSettings(practiceId, m));
+    await this.outbox.replaceFor(m, practiceId, 'session', sessionId, planSessionReminders(session, offsets, new Date()));
+  }
+
+  private async cancelReminders(m: EntityManager, practiceId: PracticeId, sessionId: string, status: SessionStatus): Promise<void> {
+    await this.outbox.cancelFor(m, practiceId, 'session', [sessionId], `session_${status}`);
+  }
 
   async book(p: Principal, dto: BookSessionDto): Promise<SessionResponseDto> {
     const timezone = dto.timezone ?? (hasOffset(dto.startsAt) && hasOffset(dto.endsAt) ? await this.sessions.practiceTimezone(p.practiceId) : undefined);
@@ -99,8 +121,8 @@ export class SessionsService {
     await this.assertBookableClinician(p, clinicianId, participantClientIds);
 
     const id = await this.dataSource
-      .transaction((manager) =>
-        this.sessions.insert(manager, {
+      .transaction(async (manager) => {
+        const id = await this.sessions.insert(manager, {
           practiceId: p.practiceId,
           kind: dto.kind,
           clinicianId,
@@ -112,8 +134,10 @@ export class SessionsService {
           location: dto.location ?? null,
           telehealthUrl: dto.telehealthUrl ?? null,
           createdBy: p.userId,
-        }),
-      )
+        });
+        await this.planReminders(manager, p.practiceId, id);
+        return id;
+      })
       .catch((err: unknown) => {
         throw isExclusionViolation(err) ? sessionOverlap() : err;
       });
@@ -239,13 +263,23 @@ export class SessionsService {
     const span = checkSpan({ startsAt, endsAt });
     if (!span.ok) invalid(span.problems);
 
-    const changed = await this.sessions
-      .reschedule(p.practiceId, id, dto.version, {
-        startsAt,
-        endsAt,
-        timezone,
-        location: dto.location === undefined ? s.location : dto.location,
-        telehealthUrl: dto.telehealthUrl === undefined ? s.telehealthUrl : dto.telehealthUrl,
+    const changed = await this.dataSource
+      .transaction(async (manager) => {
+        const ok = await this.sessions.reschedule(
+          p.practiceId,
+          id,
+          dto.version,
+          {
+            startsAt,
+            endsAt,
+            timezone,
+            location: dto.location === undefined ? s.location : dto.location,
+            telehealthUrl: dto.telehealthUrl === undefined ? s.telehealthUrl : dto.telehealthUrl,
+          },
+          manager,
+        );
+        if (ok) await this.planReminders(manager, p.practiceId, id);
+        return ok;
       })
       .catch((err: unknown) => {
         throw isExclusionViolation(err) ? sessionOverlap() : err;
@@ -269,8 +303,49 @@ export class SessionsService {
       const check = checkTransition(locked.status, dto.status, locked.startsAt, now);
       if (!check.ok) throw new RuleViolationError(check.code, check.message, { from: locked.status, to: dto.status });
       await this.sessions.setStatus(manager, p.practiceId, id, dto.status, dto.reason ?? null, p.userId, now);
+      await this.cancelReminders(manager, p.practiceId, id, dto.status);
     });
     return toSessionResponse((await this.sessions.findInPractice(p.practiceId, id))!);
+  }
+
+  /**
+   * A participant confirms they will attend (from a reminder's one-tap link, inside the link's
+   * transaction). Confirming twice is harmless; a session that is no longer scheduled, or has
+   * started, cannot be confirmed.
+   */
+  async confirmByClient(m: EntityManager, practiceId: PracticeId, id: string, clientId: string, now: Date): Promise<ClientSessionOutcome> {
+    const locked = await this.sessions.lockInPractice(m, practiceId, id);
+    const confirmedAt = locked ? await this.sessions.participantConfirmation(m, practiceId, id, clientId) : undefined;
+    if (!locked || confirmedAt === undefined) throw new NotFoundError('Session');
+    if (locked.status !== 'scheduled') throw new RuleViolationError('session_not_scheduled', `This session is ${locked.status}; there is nothing to confirm`);
+    if (locked.startsAt <= now) throw new RuleViolationError('session_started', 'This session has already started');
+    if (confirmedAt) return { outcome: 'already_confirmed', status: locked.status };
+    await this.sessions.confirmParticipant(m, practiceId, id, clientId, now);
+    return { outcome: 'confirmed', status: locked.status };
+  }
+
+  /**
+   * A participant cancels (from a reminder's one-tap link, inside the link's transaction): the
+   * practice's rule makes it a late cancellation inside LATE_CANCELLATION_HOURS of the start.
+   * The whole appointment is cancelled (a couple session too), and its pending reminders with it.
+   */
+  async cancelByClient(
+    m: EntityManager,
+    practiceId: PracticeId,
+    id: string,
+    clientId: string,
+    now: Date,
+    lateWithinHours: number,
+  ): Promise<ClientSessionOutcome> {
+    const locked = await this.sessions.lockInPractice(m, practiceId, id);
+    if (!locked || (await this.sessions.participantConfirmation(m, practiceId, id, clientId)) === undefined) throw new NotFoundError('Session');
+    if (locked.status === 'cancelled' || locked.status === 'late_cancelled') return { outcome: 'already_cancelled', status: locked.status };
+    if (locked.status !== 'scheduled') throw new RuleViolationError('session_not_scheduled', `This session is ${locked.status}; it can no longer be cancelled`);
+    if (locked.startsAt <= now) throw new RuleViolationError('session_started', 'This session has already started; please contact the practice');
+    const status: SessionStatus = locked.startsAt.getTime() - now.getTime() < lateWithinHours * 3_600_000 ? 'late_cancelled' : 'cancelled';
+    await this.sessions.setStatusByClient(m, practiceId, id, status, clientId, now);
+    await this.cancelReminders(m, practiceId, id, status);
+    return { outcome: status, status };
   }
 
   async mySessions(p: Principal, q: MySessionsQueryDto): Promise<Page<MySessionResponseDto>> {
@@ -285,6 +360,11 @@ export class SessionsService {
       throw new RuleViolationError('session_not_scheduled', `Only a scheduled session can be ${what}; this one is ${s.status}`);
     }
   }
+}
+
+export interface ClientSessionOutcome {
+  outcome: 'confirmed' | 'already_confirmed' | 'cancelled' | 'late_cancelled' | 'already_cancelled';
+  status: SessionStatus;
 }
 
 export function staleVersion(): DomainError {

@@ -143,6 +143,11 @@ export class CalendarFeedRequestDto {
   includeClientNames?: boolean;
 }
 
+export class SessionConfirmationDto {
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty() confirmedAt!: string;
+}
+
 export class SessionResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: SESSION_KINDS }) kind!: SessionKind;
@@ -159,7 +164,11 @@ export class SessionResponseDto {
   @ApiProperty({ enum: SESSION_STATUSES }) status!: SessionStatus;
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) statusChangedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The participant who cancelled from a reminder link' })
+  statusChangedByClientId!: string | null;
   @ApiProperty({ nullable: true, type: String }) statusChangedAt!: string | null;
+  @ApiProperty({ type: [SessionConfirmationDto], description: 'Participants who confirmed they will attend (from a reminder link)' })
+  confirmations!: SessionConfirmationDto[];
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
