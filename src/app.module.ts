@@ -22,6 +22,7 @@ import { CheckInSchedulesModule } from './modules/check-in-schedules/check-in-sc
 import { HomeworkModule } from './modules/homework/homework.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OneTapModule } from './modules/one-tap/one-tap.module';
+import { OneTapRedeemModule } from './modules/one-tap/one-tap-redeem.module';
 import { RemindersModule } from './modules/reminders/reminders.module';
 import { AgreementsModule } from './modules/agreements/agreements.module';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
@@ -75,6 +76,7 @@ export class ApiModule {
         HomeworkModule,
         CheckInSchedulesModule,
         OneTapModule,
+        OneTapRedeemModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,3 +1,4 @@
+import type { LimitRule } from '../../common/throttling/attempt-limiter';
 import type { OneTapPurpose } from './one-tap-token.entity';
 
 /**
@@ -22,3 +23,10 @@ export const LATE_CANCELLATION_HOURS = 24;
 
 /** The path of a link in the practice's front end; the page POSTs the token to /v1/one-tap/redeem. */
 export const oneTapPath = (token: string) => `/t/${token}`;
+
+/**
+ * Failed redemptions per IP (a success gives its attempt back): guessing a 256-bit token is
+ * hopeless anyway, this keeps anyone from trying at volume. Its own bucket, apart from the
+ * account tokens of sign-in.
+ */
+export const ONE_TAP_REDEEM_PER_IP: LimitRule = { name: 'one-tap:ip', limit: 20, windowSeconds: 15 * 60 };
