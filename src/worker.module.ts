@@ -15,6 +15,9 @@ import { DeliveryChannelsModule } from './modules/notifications/delivery-channel
 import { HeartbeatProcessor } from './modules/queue/heartbeat.processor';
 import { ALL_QUEUES, JOBS, QueueName, QUEUES } from './modules/queue/queue.constants';
 import { QueueModule } from './modules/queue/queue.module';
+import { InAppSender } from './modules/reminders/in-app.sender';
+import { RemindersModule } from './modules/reminders/reminders.module';
+import { REMINDER_DELIVERY_PROVIDERS, REMINDER_PLANNING_PROVIDERS } from './modules/reminders/reminders.worker';
 
 /** WORKER_QUEUES picks which queues this process consumes, so workers scale apart. */
 export function consumedQueues(setting: string): QueueName[] {
@@ -28,8 +31,8 @@ export function consumedQueues(setting: string): QueueName[] {
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QUEUES.maintenance]: [HeartbeatProcessor],
-  [QUEUES.delivery]: [],
-  [QUEUES.planning]: [CheckInMaterializeProcessor],
+  [QUEUES.delivery]: [...REMINDER_DELIVERY_PROVIDERS],
+  [QUEUES.planning]: [...REMINDER_PLANNING_PROVIDERS, CheckInMaterializeProcessor],
 };
 
 class HeartbeatScheduler implements OnApplicationBootstrap {
@@ -56,13 +59,15 @@ export class WorkerModule {
         QueueModule,
         MetricsModule,
         HealthModule,
-        // CHANNEL_SENDERS for the deliver processor.
-        DeliveryChannelsModule,
+        // REMINDER_OUTBOX and the Clock, as in the API.
+        RemindersModule,
+        // CHANNEL_SENDERS for the deliver processor: email and webhook, and the engine's in-app sender.
+        DeliveryChannelsModule.withSenders([InAppSender]),
         // The check-in schedules' planning for the materialize-check-ins job.
         CheckInSchedulesCoreModule,
       ],
       providers: [
-        ...queues.flatMap((q) => PROCESSORS[q]),
+        ...new Set(queues.flatMap((q) => PROCESSORS[q])),
         ...(queues.includes(QUEUES.maintenance) ? [HeartbeatScheduler] : []),
         ...(queues.includes(QUEUES.planning) ? [CheckInMaterializeScheduler] : []),
       ],
