@@ -225,24 +225,25 @@ describe('one-tap links (/v1/one-tap/*)', () => {
 
     it('the grant reaches no other endpoint: the portal, staff routes and the homework grant route all answer 401', async () => {
       const grant = await openCheckInGrant();
-      const calls = [
-        http(ctx).get('/v1/me'),
-        http(ctx).get('/v1/me/check-ins'),
-        http(ctx).post('/v1/me/check-ins').send({ trust: 5, safety: 5, connection: 5, mood: 3 }),
-        http(ctx).get('/v1/me/check-in-schedule'),
-        http(ctx).get('/v1/me/sessions'),
-        http(ctx).get('/v1/me/notifications'),
-        http(ctx).get('/v1/clients'),
-        http(ctx).get(`/v1/clients/${w.partnerA.clientId}`),
-        http(ctx).get(`/v1/clients/${w.partnerA.clientId}/check-in-schedule`),
-        http(ctx).get('/v1/check-ins').query({ clientId: w.partnerA.clientId }),
-        http(ctx).get('/v1/sessions'),
-        http(ctx).get('/v1/one-tap/homework'),
-        http(ctx).post('/v1/one-tap/homework/submission').send({ answers: [] }),
+      const calls: Array<[string, string, object?]> = [
+        ['get', '/v1/me'],
+        ['get', '/v1/me/check-ins'],
+        ['post', '/v1/me/check-ins', { trust: 5, safety: 5, connection: 5, mood: 3 }],
+        ['get', '/v1/me/check-in-schedule'],
+        ['get', '/v1/me/sessions'],
+        ['get', '/v1/me/notifications'],
+        ['get', '/v1/clients'],
+        ['get', `/v1/clients/${w.partnerA.clientId}`],
+        ['get', `/v1/clients/${w.partnerA.clientId}/check-in-schedule`],
+        ['get', `/v1/check-ins?clientId=${w.partnerA.clientId}`],
+        ['get', '/v1/sessions'],
+        ['get', '/v1/one-tap/homework'],
+        ['post', '/v1/one-tap/homework/submission', { answers: [] }],
       ];
-      for (const call of calls) {
-        const res = await call.set(...withGrant(grant));
-        expect({ url: res.req.path, status: res.status }).toEqual({ url: res.req.path, status: 401 });
+      for (const [method, path, body] of calls) {
+        const req = (method === 'get' ? http(ctx).get(path) : http(ctx).post(path)).set(...withGrant(grant));
+        const res = body ? await req.send(body) : await req;
+        expect({ path, status: res.status }).toEqual({ path, status: 401 });
       }
       // Still good for what it is for.
       await http(ctx).get('/v1/one-tap/check-in').set(...withGrant(grant)).expect(200);
