@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { conjointWorkPausedSql } from '../safety-flags/conjoint-pause';
 import { Notification } from '../notifications/notification.entity';
 import type { SubjectFacts } from './deliverability';
+import { returning } from './sql';
 
 export interface LedgerRow {
   claimedAt: Date;
@@ -100,7 +101,8 @@ export class DeliveryRepository {
 
   /** Takes over a claim whose lease ran out (its holder presumably crashed mid-send). */
   async takeOver(manager: EntityManager, id: string, previous: LedgerRow, by: string, at: Date): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const rows = await returning(
+      manager,
       `UPDATE notification_deliveries SET claimed_at = $3, claimed_by = $4
         WHERE notification_id = $1 AND claimed_at = $2 AND delivered_at IS NULL
         RETURNING notification_id`,
@@ -138,7 +140,8 @@ export class DeliveryRepository {
 
   /** Counts a failed attempt; the last allowed one marks the row failed. */
   async recordFailure(manager: EntityManager, id: string, error: string, maxAttempts: number, at: Date): Promise<{ state: string; attempts: number } | null> {
-    const rows: Array<{ state: string; attempts: number }> = await manager.query(
+    const rows = await returning<{ state: string; attempts: number }>(
+      manager,
       `UPDATE notifications
           SET attempts = attempts + 1, last_error = $2, updated_at = $4,
               state = CASE WHEN attempts + 1 >= $3 THEN 'failed'::notification_state ELSE state END,

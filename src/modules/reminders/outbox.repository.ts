@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { NotificationSubject } from '../notifications/notification.entity';
 import type { ExistingRow, OutboxRow } from './planning';
+import { returning } from './sql';
 
 /** The PostgreSQL channel the outbox NOTIFYs (on commit) when it plans something due soon. */
 export const REMINDER_WAKE_CHANNEL = 'kintsugi_reminders';
@@ -78,7 +79,8 @@ export class OutboxRepository {
   /** Pending rows → cancelled with a reason. `release` also frees their keys for a new plan. */
   async cancelPending(manager: EntityManager, practiceId: string, ids: string[], reason: string, release: boolean): Promise<number> {
     if (ids.length === 0) return 0;
-    const rows: unknown[] = await manager.query(
+    const rows = await returning(
+      manager,
       `UPDATE notifications
           SET state = 'cancelled', state_reason = $3, updated_at = now(),
               dedupe_key = CASE WHEN $4::boolean THEN dedupe_key || '#' || id::text ELSE dedupe_key END
@@ -102,7 +104,8 @@ export class OutboxRepository {
   /** Every pending reminder about these subjects → cancelled (keys kept: planning them again is a no-op). */
   async cancelForSubjects(manager: EntityManager, practiceId: string, subjectType: NotificationSubject, subjectIds: string[], reason: string): Promise<number> {
     if (subjectIds.length === 0) return 0;
-    const rows: unknown[] = await manager.query(
+    const rows = await returning(
+      manager,
       `UPDATE notifications SET state = 'cancelled', state_reason = $4, updated_at = now()
         WHERE practice_id = $1 AND subject_type = $2 AND subject_id = ANY($3::uuid[]) AND state = 'pending'
         RETURNING id`,

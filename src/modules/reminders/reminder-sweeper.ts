@@ -7,6 +7,7 @@ import { EnvSchema } from '../../config/env.schema';
 import { deliverJobId, JobPayloads, JOBS, QUEUES } from '../queue/queue.constants';
 import { ReminderMetrics } from './reminder.metrics';
 import { Clock } from './time/clock';
+import { returning } from './sql';
 
 export interface SweepReport {
   /** Rows whose enqueue was forgotten because Redis lost its state (the epoch marker was gone). */
@@ -84,7 +85,8 @@ export class ReminderSweeper {
   async resetIfRedisLost(): Promise<number> {
     const created = await this.delivery.client.set(this.epochKey, `${this.clock.now().toISOString()} ${randomUUID()}`, 'NX');
     if (created !== 'OK') return 0;
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await returning(
+      this.dataSource,
       `UPDATE notifications SET enqueued_at = NULL WHERE state = 'pending' AND enqueued_at IS NOT NULL RETURNING id`,
     );
     this.metrics.swept.labels('reset').inc(rows.length);

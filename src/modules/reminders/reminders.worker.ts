@@ -15,7 +15,7 @@ import { ReminderMetrics } from './reminder.metrics';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** How often the worker re-registers the repeatable sweep (it is lost with a Redis flush). */
-const SCHEDULE_WATCHDOG_MS = 15_000;
+export const scheduleWatchdogMs = (sweepIntervalMs: number) => Math.max(1000, 5 * sweepIntervalMs);
 const SWEEP_JOB_ID = 'reminder-sweep';
 
 /**
@@ -139,7 +139,7 @@ export class SweepScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     });
     await this.dropOtherSchedules();
     await this.ensureScheduled();
-    this.watchdog = setInterval(() => void this.ensureScheduled().catch(() => undefined), SCHEDULE_WATCHDOG_MS);
+    this.watchdog = setInterval(() => void this.ensureScheduled().catch(() => undefined), scheduleWatchdogMs(this.config.REMINDER_SWEEP_INTERVAL_MS));
     this.watchdog.unref();
     void this.runner.run();
   }
