@@ -10,6 +10,8 @@ import { DatabaseModule } from './database/database.module';
 import { CheckInMaterializeProcessor, CheckInMaterializeScheduler } from './modules/check-in-schedules/check-in-materialize.processor';
 import { CheckInSchedulesCoreModule } from './modules/check-in-schedules/check-in-schedules-core.module';
 import { HealthModule } from './modules/health/health.module';
+import { HomeworkCoreModule } from './modules/homework/homework-core.module';
+import { HomeworkMaterializeProcessor, HomeworkMaterializeScheduler } from './modules/homework/homework-materialize.processor';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { DeliveryChannelsModule } from './modules/notifications/delivery-channels.module';
 import { HeartbeatProcessor } from './modules/queue/heartbeat.processor';
@@ -32,7 +34,7 @@ export function consumedQueues(setting: string): QueueName[] {
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QUEUES.maintenance]: [HeartbeatProcessor],
   [QUEUES.delivery]: [...REMINDER_DELIVERY_PROVIDERS],
-  [QUEUES.planning]: [...REMINDER_PLANNING_PROVIDERS, CheckInMaterializeProcessor],
+  [QUEUES.planning]: [...REMINDER_PLANNING_PROVIDERS, CheckInMaterializeProcessor, HomeworkMaterializeProcessor],
 };
 
 class HeartbeatScheduler implements OnApplicationBootstrap {
@@ -65,11 +67,13 @@ export class WorkerModule {
         DeliveryChannelsModule.withSenders([InAppSender]),
         // The check-in schedules' planning for the materialize-check-ins job.
         CheckInSchedulesCoreModule,
+        // Homework's scheduling for the materialize job.
+        HomeworkCoreModule,
       ],
       providers: [
         ...new Set(queues.flatMap((q) => PROCESSORS[q])),
         ...(queues.includes(QUEUES.maintenance) ? [HeartbeatScheduler] : []),
-        ...(queues.includes(QUEUES.planning) ? [CheckInMaterializeScheduler] : []),
+        ...(queues.includes(QUEUES.planning) ? [CheckInMaterializeScheduler, HomeworkMaterializeScheduler] : []),
       ],
     };
   }

@@ -3,7 +3,6 @@ import { Actor, bearer, http } from '../factories';
 import { addToCareTeam, insertCouple } from '../factories/clinical';
 import { createPortalClient } from '../factories/portal';
 import type { TestContext } from '../setup/test-app';
-import { HomeworkReminders } from '../../src/modules/homework/homework-reminders';
 import { insertPlan } from './check-ins.world';
 import { buildPlanWorld, PlanWorld } from './treatment-plans.world';
 
@@ -154,9 +153,4 @@ export async function homeworkState(ctx: TestContext, planId: string): Promise<u
 /** The notification rows about one instance. */
 export function notificationsOf(ctx: TestContext, instanceId: string): Promise<Array<{ reason: string; state: string; channel: string; scheduled_for: Date; planned_for: Date; state_reason: string | null }>> {
   return ctx.db.query(`SELECT * FROM notifications WHERE subject_type = 'homework_instance' AND subject_id = $1 ORDER BY planned_for, channel`, [instanceId]);
-}
-
-/** Whether the reminder engine's outbox is wired in (the notifications rows exist only then). */
-export function outboxWired(ctx: TestContext): boolean {
-  return ctx.app.get(HomeworkReminders, { strict: false }).enabled;
 }
