@@ -28,6 +28,8 @@ import {
   writeNote,
 } from './authorization-matrix.world';
 import { insertNotification } from './notifications.world';
+import { OneTapService } from '../../src/modules/one-tap/one-tap.service';
+import { insertClient } from '../factories/clinical';
 
 /**
  * Every route the router registered × every kind of caller. A route without a row fails the
@@ -1189,6 +1191,98 @@ const NOTIFICATIONS: Record<string, Row> = {
   },
 };
 
+/** The client's check-in schedule, set by the assigned clinician (created, or replaced if it exists). */
+async function scheduleFor(ctx: TestContext, w: World, clientId: string, localTime = '20:00'): Promise<string> {
+  const res = await http(ctx)
+    .put(`/v1/clients/${clientId}/check-in-schedule`)
+    .set('Authorization', `Bearer ${w.a.clinician.accessToken}`)
+    .send({ rrule: 'FREQ=DAILY', localTime });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`schedule for ${clientId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/** A fresh open_check_in link of a client of the caller's practice (another practice's admin gets one of their own). */
+async function oneTapLink(ctx: TestContext, w: World, who: ActorKey): Promise<string> {
+  const world = worldOf(w, who);
+  const clientId = who === 'otherAdmin' ? await insertClient(ctx, world.practiceId, world.admin.id, { fullName: `One-tap ${tag()}` }) : w.a.client.clientId;
+  return (await ctx.app.get(OneTapService).issue(ctx.db.manager, { practiceId: world.practiceId, clientId, purpose: 'open_check_in', subjectId: clientId })).token;
+}
+
+/**
+ * Check-in schedules (clinical level, like check-ins) and one-tap links. The one-tap routes are
+ * public: a link is its own credential, whoever holds it (an access token neither helps nor
+ * hurts); the grant routes answer 401 to every access token — a grant is the only key.
+ */
+const CHECK_IN_SCHEDULES_AND_ONE_TAP: Record<string, Row> = {
+  'GET /v1/clients/:id/check-in-schedule': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const id = await subjectClient(ctx, w, who);
+      const scheduleId = await scheduleFor(ctx, w, id, '07:13');
+      return { token: tokenOf(w, who), params: { id }, shows: [scheduleId, '07:13'], hidden: unseenClinical(who, scheduleId, '07:13') };
+    },
+  },
+  'PUT /v1/clients/:id/check-in-schedule': {
+    expect: CLINICAL(201),
+    build: async (ctx, w, who) => {
+      const id = isPortal(who) ? (await newClient(ctx, w)).id : await subjectClient(ctx, w, who);
+      return {
+        token: tokenOf(w, who),
+        params: { id },
+        body: { rrule: 'FREQ=WEEKLY;BYDAY=TU,TH', localTime: '18:45' },
+        shows: ['18:45'],
+        after: async (res) => {
+          if (res.status !== 201) return;
+          const planned: Array<{ n: number }> = await ctx.db.query(
+            `SELECT count(*)::int AS n FROM notifications WHERE subject_type = 'check_in_schedule' AND subject_id = $1 AND recipient_client_id = $2`,
+            [res.body.id, id],
+          );
+          expect(planned[0].n).toBeGreaterThan(0);
+        },
+      };
+    },
+  },
+  'DELETE /v1/clients/:id/check-in-schedule': {
+    expect: CLINICAL(204),
+    build: async (ctx, w, who) => {
+      const id = await subjectClient(ctx, w, who);
+      await scheduleFor(ctx, w, id);
+      return {
+        token: tokenOf(w, who),
+        params: { id },
+        after: async (res) => {
+          if (res.status !== 204) return;
+          expect(await ctx.db.query(`SELECT 1 FROM check_in_schedules WHERE client_id = $1`, [id])).toEqual([]);
+        },
+      };
+    },
+  },
+  // The caller's own schedule: each partner's shows their own zone, never the other's.
+  'GET /v1/me/check-in-schedule': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      await scheduleFor(ctx, w, w.a.client.clientId);
+      await scheduleFor(ctx, w, w.a.partner.clientId);
+      return { token: tokenOf(w, who), ...ownRecord(w, who, false) };
+    },
+  },
+  'POST /v1/one-tap/preview': {
+    expect: all(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), body: { token: await oneTapLink(ctx, w, who) }, shows: ['open_check_in'] }),
+  },
+  'POST /v1/one-tap/redeem': {
+    expect: all(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), body: { token: await oneTapLink(ctx, w, who) }, shows: ['open_check_in', '"scope":"check_in"'] }),
+  },
+  'GET /v1/one-tap/check-in': { expect: all(401) },
+  'POST /v1/one-tap/check-in': {
+    expect: all(401),
+    build: async (_ctx, w, who) => ({ token: tokenOf(w, who), body: { trust: 5, safety: 5, connection: 5, mood: 3 } }),
+  },
+  'GET /v1/one-tap/homework': { expect: all(401) },
+  'POST /v1/one-tap/homework/submission': { expect: all(401), build: async (_ctx, w, who) => ({ token: tokenOf(w, who), body: { answers: [] } }) },
+};
+
 const MATRIX: Record<string, Row> = {
   ...FOUNDATION,
   ...CLIENTS,
@@ -1203,6 +1297,7 @@ const MATRIX: Record<string, Row> = {
   ...CHECK_INS,
   ...AGREEMENTS,
   ...NOTIFICATIONS,
+  ...CHECK_IN_SCHEDULES_AND_ONE_TAP,
 };
 
 function keyOf(r: { method: string; url: string }): string {
