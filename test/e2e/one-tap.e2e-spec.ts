@@ -7,6 +7,7 @@ import { IssueOneTap, OneTapService } from '../../src/modules/one-tap/one-tap.se
 import { Actor, bearer, http } from '../factories';
 import { insertClient } from '../factories/clinical';
 import { startTestApp, TestContext } from '../setup/test-app';
+import { insertPlan } from './check-ins.world';
 import { buildSessionsWorld, SessionsWorld, slot } from './sessions.world';
 
 const HOUR = 3_600_000;
@@ -299,6 +300,66 @@ describe('one-tap links (/v1/one-tap/*)', () => {
     it('a check-in grant does not open homework (401)', async () => {
       const grant = await openCheckInGrant();
       await http(ctx).get('/v1/one-tap/homework').set(...withGrant(grant)).expect(401);
+    });
+
+    describe('through the homework module', () => {
+      let instanceId: string;
+      let otherInstanceId: string;
+      beforeAll(async () => {
+        // The individual client has no portal account: exactly whom a link serves.
+        const planId = await insertPlan(ctx, w.practice.practiceId, w.clinician.id, { clientId: w.soloClientId }, 'active', { stabilization: 'active' });
+        const assign = () =>
+          http(ctx)
+            .post('/v1/homework')
+            .set(...bearer(w.clinician))
+            .send({
+              planId,
+              stepKey: 'stabilization',
+              title: 'One calm moment',
+              instructions: 'Write about one calm moment this week.',
+              kind: 'journal',
+              questions: [{ key: 'q1', kind: 'text', prompt: 'What did you notice?' }],
+              dueAt: new Date(Date.now() + 48 * HOUR).toISOString(),
+            })
+            .expect(201);
+        instanceId = (await assign()).body.instances[0].id;
+        otherInstanceId = (await assign()).body.instances[0].id;
+      });
+      const homeworkGrant = async (id = instanceId) => {
+        const { token } = await issue({ purpose: 'open_homework', subjectId: id, clientId: w.soloClientId });
+        const res = await redeem(token).expect(200);
+        expect(res.body).toMatchObject({ purpose: 'open_homework', outcome: 'opened', homeworkInstanceId: id, grant: { scope: 'homework' } });
+        return res.body.grant.token as string;
+      };
+
+      it('opens that one instance, takes one submission, and is then spent', async () => {
+        const grant = await homeworkGrant();
+        const seen = await http(ctx).get('/v1/one-tap/homework').set(...withGrant(grant)).expect(200);
+        expect(JSON.stringify(seen.body)).toContain(instanceId);
+        expect(JSON.stringify(seen.body)).not.toContain(otherInstanceId);
+        const bad = await http(ctx).post('/v1/one-tap/homework/submission').set(...withGrant(grant)).send({ answers: 'nothing' }).expect(400);
+        expect(bad.body.message).toMatch(/^answers: /);
+        await http(ctx).post('/v1/one-tap/homework/submission').set(...withGrant(grant)).send({ answers: { q1: 'The walk on Sunday.' } }).expect(201);
+        const rows = await ctx.db.query(`SELECT client_id FROM homework_submissions WHERE instance_id = $1`, [instanceId]);
+        expect(rows).toEqual([{ client_id: w.soloClientId }]);
+        const again = await http(ctx).post('/v1/one-tap/homework/submission').set(...withGrant(grant)).send({ answers: { q1: 'Again' } }).expect(410);
+        expect(again.body.code).toBe('already_submitted');
+      });
+
+      it('a homework grant reaches neither the check-in grant routes nor the portal (401)', async () => {
+        const grant = await homeworkGrant(otherInstanceId);
+        await http(ctx).get('/v1/one-tap/check-in').set(...withGrant(grant)).expect(401);
+        await http(ctx).post('/v1/one-tap/check-in').set(...withGrant(grant)).send({ trust: 5, safety: 5, connection: 5, mood: 3 }).expect(401);
+        await http(ctx).get('/v1/me/homework').set(...withGrant(grant)).expect(401);
+        await http(ctx).get(`/v1/homework/instances/${otherInstanceId}`).set(...withGrant(grant)).expect(401);
+      });
+
+      it('a link to an instance already answered, or someone else’s, opens nothing (410)', async () => {
+        const { token } = await issue({ purpose: 'open_homework', subjectId: instanceId, clientId: w.soloClientId });
+        await redeem(token).expect(410);
+        const { token: notTheirs } = await issue({ purpose: 'open_homework', subjectId: otherInstanceId, clientId: w.partnerA.clientId });
+        await redeem(notTheirs).expect(410);
+      });
     });
   });
 
