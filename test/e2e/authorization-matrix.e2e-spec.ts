@@ -1,5 +1,7 @@
 import type { Response } from 'supertest';
 import { routesOf } from '../../src/bootstrap';
+import { asPracticeId } from '../../src/common/tenancy/request-context';
+import { MyHomeworkService } from '../../src/modules/homework/my-homework.service';
 import { Actor, createPractice, createStaff, http, login, PASSWORD, PracticeWorld, uniqueEmail } from '../factories';
 import { enrolTotp, freshSession, inviteOnly, mailCount, nextMailToken, snapshotPractice, totpCode } from '../factories/access';
 import { createPortalClient } from '../factories/portal';
@@ -1283,6 +1285,227 @@ const CHECK_IN_SCHEDULES_AND_ONE_TAP: Record<string, Row> = {
   'POST /v1/one-tap/homework/submission': { expect: all(401), build: async (_ctx, w, who) => ({ token: tokenOf(w, who), body: { answers: [] } }) },
 };
 
+// ── Homework (issue 5) ─────────────────────────────────────────────────────────────────────
+
+interface MatrixHomework {
+  id: string;
+  title: string;
+  /** Clinical text: for the care team and the assignees only. */
+  instructions: string;
+  instanceIds: string[];
+  clientIds: string[];
+}
+
+/** Homework given by the assigned clinician under a plan's active step (ad hoc, one-off, due in two days). */
+async function newHomework(ctx: TestContext, w: World, planId: string, stepKey = 'stabilization'): Promise<MatrixHomework> {
+  const title = `Homework ${tag()}`;
+  const instructions = `Write about one calm moment this week ${tag()}`;
+  const res = await http(ctx)
+    .post('/v1/homework')
+    .set('Authorization', `Bearer ${w.a.clinician.accessToken}`)
+    .send({ planId, stepKey, title, instructions, kind: 'journal', questions: [{ key: 'q1', kind: 'text', prompt: 'What did you notice?' }], dueAt: new Date(Date.now() + 48 * 3_600_000).toISOString() });
+  if (res.status !== 201) throw new Error(`homework: ${res.status} ${JSON.stringify(res.body)}`);
+  const instances = res.body.instances as Array<{ id: string; clientId: string }>;
+  return { id: res.body.id, title, instructions, instanceIds: instances.map((i) => i.id), clientIds: instances.map((i) => i.clientId) };
+}
+
+/** Homework on a fresh couple's plan of the assigned clinician (the admin joins the team for a clinician's act). */
+async function subjectHomework(ctx: TestContext, w: World, who: ActorKey, act = false): Promise<MatrixHomework> {
+  const plan = await newPlan(ctx, w, 'stabilizing', { alsoOnTeam: act ? adminOnTeam(w, who) : [] });
+  return newHomework(ctx, w, plan.id);
+}
+
+/** …with its first instance answered, through the homework module's own submission path. */
+async function answeredHomework(ctx: TestContext, w: World, who: ActorKey, act = false): Promise<MatrixHomework & { answer: string; submissionId: string }> {
+  const hw = await subjectHomework(ctx, w, who, act);
+  const answer = `An answer for the care team ${tag()}`;
+  await ctx.app.get(MyHomeworkService).submitAs(asPracticeId(w.a.practiceId), hw.clientIds[0], null, hw.instanceIds[0], { q1: answer });
+  const [{ id }]: Array<{ id: string }> = await ctx.db.query(`SELECT id FROM homework_submissions WHERE instance_id = $1`, [hw.instanceIds[0]]);
+  return { ...hw, answer, submissionId: id };
+}
+
+/** Homework on a portal person's own individual plan: theirs alone (private; never the partner's). */
+async function individualHomework(ctx: TestContext, w: World, person: PortalPerson): Promise<MatrixHomework> {
+  const plans = await portalPlans(ctx, w);
+  return newHomework(ctx, w, (person === w.a.client ? plans.client : plans.partner).id);
+}
+
+/** A practice template of practice A, through the API. */
+async function newTemplate(ctx: TestContext, w: World): Promise<{ id: string; title: string }> {
+  const title = `Practice A template ${tag()}`;
+  const res = await http(ctx)
+    .post('/v1/homework-templates')
+    .set('Authorization', `Bearer ${w.a.clinician.accessToken}`)
+    .send({ title, instructions: 'Note one kept promise a day.', kind: 'journal', audience: 'each', stepKey: 'consistency', defaultCadence: 'FREQ=DAILY', questions: [] });
+  if (res.status !== 201) throw new Error(`template: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, title };
+}
+
+/** Templates hold no client data: any staff member of the practice; another practice's admin does not find them. */
+const TEMPLATE_BY_ID = (ok: Expect): Columns => ({ ...STAFF_OWN(ok), otherAdmin: 404 });
+
+const HOMEWORK: Record<string, Row> = {
+  // The library and the practice's own; another practice's admin sees the library and theirs, never A's.
+  'GET /v1/homework-templates': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const t = await newTemplate(ctx, w);
+      return { token: tokenOf(w, who), query: { limit: '100' }, ...(who === 'otherAdmin' ? { hidden: [t.id, t.title] } : { shows: [t.id, t.title] }) };
+    },
+  },
+  'POST /v1/homework-templates': {
+    expect: STAFF_OWN(201),
+    build: async (_ctx, w, who) => ({
+      token: tokenOf(w, who),
+      body: { title: `New template ${tag()}`, instructions: 'Write it down.', kind: 'worksheet', audience: 'injured', stepKey: 'validation', defaultCadence: 'once', questions: [] },
+    }),
+  },
+  'GET /v1/homework-templates/:id': {
+    expect: TEMPLATE_BY_ID(200),
+    build: async (ctx, w, who) => {
+      const t = await newTemplate(ctx, w);
+      return { token: tokenOf(w, who), params: { id: t.id }, shows: [t.title], hidden: who === 'otherAdmin' ? [t.title] : [] };
+    },
+  },
+  'PATCH /v1/homework-templates/:id': {
+    expect: TEMPLATE_BY_ID(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await newTemplate(ctx, w)).id }, body: { title: `Renamed ${tag()}` } }),
+  },
+  'POST /v1/homework-templates/:id/archive': {
+    expect: TEMPLATE_BY_ID(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await newTemplate(ctx, w)).id } }),
+  },
+
+  // Giving homework is a clinician-of-the-plan act; the admin on the care team is refused by role.
+  'POST /v1/homework': {
+    expect: CLINICIAN_ACT(201),
+    build: async (ctx, w, who) => {
+      const plan = await newPlan(ctx, w, 'stabilizing', { alsoOnTeam: adminOnTeam(w, who) });
+      return {
+        token: tokenOf(w, who),
+        body: { planId: plan.id, stepKey: 'stabilization', title: 'Grounding', kind: 'journal', questions: [], dueAt: new Date(Date.now() + 24 * 3_600_000).toISOString() },
+        ...adminRefused(who, ROLE_REFUSED),
+      };
+    },
+  },
+  // Everyone on staff gets a list of the homework of the cases whose clinical content they read.
+  'GET /v1/homework': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const hw = await subjectHomework(ctx, w, who);
+      return { token: tokenOf(w, who), query: { limit: '100' }, shows: seenClinical(who, hw.id, hw.instructions), hidden: unseenClinical(who, hw.id, hw.instructions) };
+    },
+  },
+  'GET /v1/homework/:id': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const hw = await subjectHomework(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id: hw.id }, shows: [hw.id, hw.instructions], hidden: unseenClinical(who, hw.instructions) };
+    },
+  },
+  'PATCH /v1/homework/:id': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectHomework(ctx, w, who, true)).id },
+      body: { version: 1, title: `Renamed ${tag()}` },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'POST /v1/homework/:id/pause': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await subjectHomework(ctx, w, who, true)).id }, body: { version: 1 }, ...adminRefused(who, ROLE_REFUSED) }),
+  },
+  'POST /v1/homework/:id/resume': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => {
+      const hw = await subjectHomework(ctx, w, who, true);
+      const paused = await http(ctx).post(`/v1/homework/${hw.id}/pause`).set('Authorization', `Bearer ${w.a.clinician.accessToken}`).send({});
+      expect(paused.status).toBe(200);
+      return { token: tokenOf(w, who), params: { id: hw.id }, body: {}, ...adminRefused(who, ROLE_REFUSED) };
+    },
+  },
+  'POST /v1/homework/:id/cancel': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({ token: tokenOf(w, who), params: { id: (await subjectHomework(ctx, w, who, true)).id }, body: {}, ...adminRefused(who, ROLE_REFUSED) }),
+  },
+  // An instance with its answers: the care team; the admin off it sees the record exists (403).
+  'GET /v1/homework/instances/:id': {
+    expect: CLINICAL(200),
+    build: async (ctx, w, who) => {
+      const hw = await answeredHomework(ctx, w, who);
+      return { token: tokenOf(w, who), params: { id: hw.instanceIds[0] }, shows: [hw.instanceIds[0], hw.answer], hidden: unseenClinical(who, hw.answer) };
+    },
+  },
+  'POST /v1/homework/instances/:id/excuse': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => ({
+      token: tokenOf(w, who),
+      params: { id: (await subjectHomework(ctx, w, who, true)).instanceIds[0] },
+      body: { reason: 'Travelling this week' },
+      ...adminRefused(who, ROLE_REFUSED),
+    }),
+  },
+  'POST /v1/homework/instances/:id/reopen': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => {
+      const hw = await answeredHomework(ctx, w, who, true);
+      return { token: tokenOf(w, who), params: { id: hw.instanceIds[0] }, hidden: unseenClinical(who, hw.answer), ...adminRefused(who, ROLE_REFUSED) };
+    },
+  },
+  'POST /v1/homework/submissions/:id/review': {
+    expect: CLINICIAN_ACT(200),
+    build: async (ctx, w, who) => {
+      const hw = await answeredHomework(ctx, w, who, true);
+      return { token: tokenOf(w, who), params: { id: hw.submissionId }, body: { comment: 'Thank you; let us talk about it' }, hidden: unseenClinical(who, hw.answer), ...adminRefused(who, ROLE_REFUSED) };
+    },
+  },
+
+  // The portal: each partner's own homework, never the other's (rule 6).
+  'GET /v1/me/homework': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      const self = selfOf(w, who);
+      const other = otherOf(w, who);
+      if (!self || !other) return { token: tokenOf(w, who) };
+      const mine = await individualHomework(ctx, w, self);
+      const theirs = await individualHomework(ctx, w, other);
+      return { token: tokenOf(w, who), shows: [mine.instanceIds[0], mine.title], hidden: [...theirs.instanceIds, theirs.title, theirs.instructions] };
+    },
+  },
+  'GET /v1/me/homework/:instanceId': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      const mine = await individualHomework(ctx, w, selfOf(w, who) ?? w.a.client);
+      const other = otherOf(w, who);
+      const theirs = other ? await individualHomework(ctx, w, other) : null;
+      return {
+        token: tokenOf(w, who),
+        params: { instanceId: mine.instanceIds[0] },
+        shows: [mine.instructions],
+        hidden: [...(theirs ? [theirs.instructions, ...theirs.instanceIds] : []), ...(isPortal(who) ? [] : [mine.instructions])],
+      };
+    },
+  },
+  'POST /v1/me/homework/:instanceId/submission': {
+    expect: PORTAL(201),
+    build: async (ctx, w, who) => {
+      const mine = await individualHomework(ctx, w, selfOf(w, who) ?? w.a.client);
+      const answer = `My own answer ${tag()}`;
+      return {
+        token: tokenOf(w, who),
+        params: { instanceId: mine.instanceIds[0] },
+        body: { answers: { q1: answer } },
+        ...(isPortal(who) ? { shows: [answer] } : { hidden: [answer, mine.instructions] }),
+        after: async (res) => {
+          const rows = await ctx.db.query(`SELECT client_id FROM homework_submissions WHERE instance_id = $1`, [mine.instanceIds[0]]);
+          expect(rows).toEqual(res.status === 201 ? [{ client_id: selfOf(w, who)!.clientId }] : []);
+        },
+      };
+    },
+  },
+};
+
 const MATRIX: Record<string, Row> = {
   ...FOUNDATION,
   ...CLIENTS,
@@ -1298,6 +1521,7 @@ const MATRIX: Record<string, Row> = {
   ...AGREEMENTS,
   ...NOTIFICATIONS,
   ...CHECK_IN_SCHEDULES_AND_ONE_TAP,
+  ...HOMEWORK,
 };
 
 function keyOf(r: { method: string; url: string }): string {

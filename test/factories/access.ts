@@ -91,6 +91,11 @@ export async function snapshotPractice(ctx: TestContext, practiceId: string): Pr
     notifications: owned('notifications'),
     notificationDeliveries: owned('notification_deliveries', 'notification_id'),
     webhookEndpoints: owned('webhook_endpoints', 'practice_id'),
+    homeworkTemplates: owned('homework_templates'),
+    homeworkAssignments: owned('homework_assignments'),
+    homeworkAssignees: owned('homework_assignees', 'assignment_id, client_id'),
+    homeworkInstances: owned('homework_instances'),
+    homeworkSubmissions: owned('homework_submissions'),
   };
   const rows = await Promise.all(Object.values(tables));
   return Object.fromEntries(Object.keys(tables).map((name, i) => [name, rows[i]]));
