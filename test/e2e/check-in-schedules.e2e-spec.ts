@@ -4,6 +4,7 @@ import { CheckInSchedulePlanner } from '../../src/modules/check-in-schedules/che
 import { Actor, bearer, http } from '../factories';
 import { snapshotPractice } from '../factories/access';
 import { addToCareTeam, insertClient } from '../factories/clinical';
+import { createPortalClient } from '../factories/portal';
 import { startTestApp, TestContext } from '../setup/test-app';
 import { buildCareWorld, CareWorld, PortalCouple, portalCouple } from './check-ins.world';
 
@@ -326,6 +327,24 @@ describe('check-in schedules (/v1/clients/:id/check-in-schedule, /v1/me/check-in
       expect(await planner.extend(asPracticeId(w.practice.practiceId), id, new Date(Date.now() + 3 * DAY))).toBe(0);
       expect(await reminders(id, 'pending')).toEqual([]);
     });
+  });
+
+  it('checking in today withdraws today’s reminder if it is still to come; the other days stay', async () => {
+    const person = await createPortalClient(ctx, w.practice.practiceId, w.admin.id, 'Tara Today');
+    await addToCareTeam(ctx, w.practice.practiceId, w.clinician.id, { clientId: person.clientId });
+    const id = (await put(w.clinician, person.clientId, { rrule: 'FREQ=DAILY', localTime: '23:59' }).expect(201)).body.id as string;
+    const today = DateTime.now().setZone(ZONE).toISODate()!;
+    const before = await pendingDates(id);
+    await http(ctx).post('/v1/me/check-ins').set(...bearer(person.actor)).send({ trust: 6, safety: 7, connection: 6, mood: 4 }).expect(201);
+    const after = await pendingDates(id);
+    expect(after).toEqual(before.filter((d) => d !== today));
+    if (before.includes(today)) {
+      const withdrawn = await reminders(id, 'cancelled');
+      expect(withdrawn.map((r) => r.occurrenceKey)).toEqual(withdrawn.map(() => today));
+    }
+    // A second check-in the same day changes nothing more.
+    await http(ctx).post('/v1/me/check-ins').set(...bearer(person.actor)).send({ trust: 6, safety: 7, connection: 6, mood: 4 }).expect(201);
+    expect(await pendingDates(id)).toEqual(after);
   });
 
   it('a check-in is individual work: an active high-severity IPV flag on the couple does not stop a partner’s check-in reminders', async () => {

@@ -61,6 +61,18 @@ export class CheckInSchedulePlanner {
   }
 
   /**
+   * The client checked in on `localDate` (their calendar day): that day's reminder is no longer
+   * wanted. Re-plans the planned window without it, inside the check-in's transaction; a reminder
+   * already sent stays as it is.
+   */
+  async checkedIn(m: EntityManager, practiceId: PracticeId, clientId: string, localDate: string, now: Date): Promise<void> {
+    const row = await this.schedules.findByClient(practiceId, clientId, m, true);
+    if (!row || !row.active || row.clientStatus !== 'active' || !row.materializedUntil || row.materializedUntil <= now) return;
+    const rest = scheduleOccurrences(row, now, row.materializedUntil).filter((o) => o.localDate !== localDate);
+    await this.outbox.replaceFor(m, practiceId, 'check_in_schedule', row.id, checkInReminders(row, rest));
+  }
+
+  /**
    * Extends one schedule's planned window to now + 14 days: plans only the occurrences after
    * what is already planned, so running it twice (two workers, a retried job) plans nothing new.
    */

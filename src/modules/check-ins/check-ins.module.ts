@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CheckInSchedulesCoreModule } from '../check-in-schedules/check-in-schedules-core.module';
 import { RemindersModule } from '../reminders/reminders.module';
 import { CheckInsController } from './check-ins.controller';
 import { CheckInsRepository } from './check-ins.repository';
@@ -6,7 +7,7 @@ import { CheckInsService } from './check-ins.service';
 import { MeCheckInsController } from './me-check-ins.controller';
 
 @Module({
-  imports: [RemindersModule],
+  imports: [RemindersModule, CheckInSchedulesCoreModule],
   controllers: [CheckInsController, MeCheckInsController],
   providers: [CheckInsService, CheckInsRepository],
   exports: [CheckInsRepository, CheckInsService],

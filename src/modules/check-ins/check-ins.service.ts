@@ -9,6 +9,7 @@ import { decodeCursor, Page, toPage } from '../../common/pagination/cursor';
 import { FieldEncryption } from '../../common/security/field-encryption';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
 import { AuditService } from '../audit/audit.service';
+import { CheckInSchedulePlanner } from '../check-in-schedules/check-in-schedule-planner';
 import { REMINDER_OUTBOX, ReminderOutbox } from '../reminders/reminder.contracts';
 import { CheckInRow, CheckInsRepository } from './check-ins.repository';
 import {
@@ -39,6 +40,7 @@ export class CheckInsService {
     private readonly crypto: FieldEncryption,
     private readonly audit: AuditService,
     @Inject(REMINDER_OUTBOX) private readonly outbox: ReminderOutbox,
+    private readonly schedules: CheckInSchedulePlanner,
   ) {}
 
   async submit(p: Principal, dto: SubmitCheckInDto): Promise<MyCheckInDto> {
@@ -85,7 +87,10 @@ export class CheckInsService {
         freeTextCiphertext: dto.freeText ? this.crypto.encrypt(dto.freeText, freeTextAad(id)) : null,
       });
       if (dto.feelsUnsafe) await this.planUnsafeAlert(m, practiceId, clientId, id);
-      return (await this.checkIns.findInPractice(practiceId, id, m))!;
+      const inserted = (await this.checkIns.findInPractice(practiceId, id, m))!;
+      // Checked in today: today's check-in reminder, if still to come, is not sent.
+      await this.schedules.checkedIn(m, practiceId, clientId, inserted.localDate, new Date());
+      return inserted;
     });
     if (row.feelsUnsafe) {
       // The alert rows were committed with the check-in; this is the trail.
