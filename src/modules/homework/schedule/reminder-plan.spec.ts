@@ -1,3 +1,4 @@
+import { assertValidReminder } from '../../reminders/planning';
 import { remindersFor } from './reminder-plan';
 
 const NY = 'America/New_York';
@@ -41,5 +42,14 @@ describe('remindersFor', () => {
     expect(onDueDay[0].at.toISOString()).toBe('2027-03-12T14:00:00.000Z'); // 09:00 EST
     // Re-planned after an edit: no announcement.
     expect(remindersFor(inst('2027-03-12T22:00:00Z', 'once'), ctx({ recurring: false, now, policy: { promptAt: null, dueSoonMinutes: null } }))).toEqual([]);
+  });
+
+  it('plans only what the reminder engine accepts (occurrence keys of [A-Za-z0-9:._+-], at most 80)', () => {
+    const all = [
+      ...remindersFor(inst('2027-03-15T00:00:00Z'), ctx()),
+      ...remindersFor(inst('2027-03-12T22:00:00Z', 'once'), ctx({ recurring: false, announce: true })),
+    ];
+    expect(all.length).toBeGreaterThan(0);
+    for (const r of all) expect(() => assertValidReminder(r)).not.toThrow();
   });
 });
