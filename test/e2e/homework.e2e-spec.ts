@@ -407,6 +407,19 @@ describe('homework assignments /v1/homework', () => {
       expect(res.body.instances.find((i: { id: string }) => i.id === i2.id).excuseReason).toBe('Homework cancelled');
     });
 
+    it('lifecycle calls need no body', async () => {
+      const cp = await homeworkCouple(ctx, w);
+      const hw = await assigned(ctx, w.clinician, adHoc(cp.planId));
+      for (const what of ['pause', 'resume', 'cancel']) {
+        const res = await http(ctx).post(`/v1/homework/${hw.id}/${what}`).set(...bearer(w.clinician));
+        expect(res.status).toBe(200);
+      }
+      const other = await assigned(ctx, w.clinician, adHoc(cp.planId));
+      const inst = other.instances[0];
+      await http(ctx).post(`/v1/homework/instances/${inst.id}/excuse`).set(...bearer(w.clinician)).send({ reason: 'Ill this week' }).expect(200);
+      await http(ctx).post(`/v1/homework/instances/${inst.id}/reopen`).set(...bearer(w.clinician)).expect(200);
+    });
+
     it('resume is refused under a paused plan (422) and for a one-off whose due time passed while paused (409)', async () => {
       const cp = await homeworkCouple(ctx, w);
       const hw = await assigned(ctx, w.clinician, adHoc(cp.planId));

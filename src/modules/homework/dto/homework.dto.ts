@@ -194,7 +194,7 @@ export class ListHomeworkQueryDto extends PageQueryDto {
 }
 
 export class ExcuseInstanceDto {
-  @ApiProperty({ maxLength: 300, description: 'Why (kept with the instance; not encrypted: keep clinical detail out)' })
+  @ApiProperty({ maxLength: 300, description: 'Why (kept with the instance and shown to the client; not encrypted: keep clinical detail out)' })
   @trim() @IsString() @MinLength(1, NOT_BLANK) @MaxLength(300)
   reason!: string;
 }
