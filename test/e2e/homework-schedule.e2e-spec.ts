@@ -189,9 +189,14 @@ describe('homework schedules: timezones, DST, the rolling horizon, the materiali
 
     it('ends when the rule runs out; a paused plan or a paused couple is not extended', async () => {
       const short = await assigned(ctx, w.clinician, daily(c.planId, { startsOn: '2027-06-01', endsOn: '2027-06-03', clientIds: [c.a.clientId] }));
+      const statusOf = async (id: string) => (await http(ctx).get(`/v1/homework/${id}`).set(...bearer(w.clinician)).expect(200)).body.status;
       await ctx.app.get(HomeworkMaterializer).run(new Date('2027-05-30T00:00:00Z'));
       expect(await instancesOf(short.id)).toHaveLength(3);
-      expect((await http(ctx).get(`/v1/homework/${short.id}`).set(...bearer(w.clinician)).expect(200)).body.status).toBe('ended');
+      // Every occurrence exists, but they (and their reminders) are still ahead: still active.
+      expect(await statusOf(short.id)).toBe('active');
+      await ctx.app.get(HomeworkMaterializer).run(new Date('2027-06-04T12:00:00Z'));
+      expect(await statusOf(short.id)).toBe('ended');
+      expect(await instancesOf(short.id)).toHaveLength(3);
 
       const pausedPlan = await homeworkCouple(ctx, w);
       const a = await assigned(ctx, w.clinician, daily(pausedPlan.planId, { startsOn: '2027-07-01', clientIds: [pausedPlan.a.clientId] }));

@@ -54,7 +54,8 @@ export class HomeworkScheduler {
   /**
    * Creates the instances the assignment lacks from `from` (default: where it stopped, or now) to
    * the horizon, plans their reminders, and records how far it got (and whether the rule has run
-   * out: status `ended`). Repeats are no-ops (unique occurrence keys). Returns what it created.
+   * out and its last occurrence come due: status `ended`). Repeats are no-ops (unique occurrence
+   * keys). Returns what it created.
    */
   async materialize(
     m: EntityManager,
@@ -69,8 +70,11 @@ export class HomeworkScheduler {
     await this.reminders.plan(m, this.remindersOf(a, people, created, now, opts.announce ?? false));
     if (schedule) {
       const until = this.horizonEnd(now);
-      const ended = people.every((p) => firstOccurrenceAfter(schedule, p.timezone, until) === null);
-      await this.repo.setMaterialized(m, a.practiceId, a.id, until, ended);
+      // Ended: the rule has nothing after the horizon and its last occurrence has come due (until
+      // then its reminders are still to go out, and the reminder engine sends only for active homework).
+      const exhausted = people.every((p) => firstOccurrenceAfter(schedule, p.timezone, until) === null);
+      const lastDue = exhausted ? await this.repo.lastDueAt(m, a.practiceId, a.id) : null;
+      await this.repo.setMaterialized(m, a.practiceId, a.id, until, exhausted && (lastDue === null || lastDue.getTime() <= now.getTime()));
     }
     return created;
   }

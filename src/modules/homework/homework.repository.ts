@@ -408,6 +408,14 @@ export class HomeworkRepository {
     );
   }
 
+  async lastDueAt(manager: EntityManager, practiceId: PracticeId, assignmentId: string): Promise<Date | null> {
+    const rows: Array<{ last: Date | null }> = await manager.query(
+      `SELECT max(due_at) AS last FROM homework_instances WHERE practice_id = $1 AND assignment_id = $2`,
+      [practiceId, assignmentId],
+    );
+    return rows[0]?.last ?? null;
+  }
+
   /** Every instance of the assignment, by due time, with its current submission. */
   async instancesOf(practiceId: PracticeId, assignmentId: string): Promise<InstanceWithSubmission[]> {
     const rows = await this.dataSource.query(
