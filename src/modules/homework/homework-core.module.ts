@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../progress/clock';
 import { HomeworkMaterializer } from './homework-materializer';
 import { HomeworkReminders } from './homework-reminders';
 import { HomeworkScheduler } from './homework-scheduler';
@@ -7,10 +6,11 @@ import { HomeworkRepository } from './homework.repository';
 
 /**
  * Homework's data and scheduling without routes: what the API's HomeworkModule builds on and
- * what the worker's materialize job needs. REMINDER_OUTBOX comes from the (global) reminder engine.
+ * what the worker's materialize job needs. REMINDER_OUTBOX and the house Clock come from the global
+ * RemindersModule (one clock for homework and its reminders).
  */
 @Module({
-  providers: [Clock, HomeworkRepository, HomeworkReminders, HomeworkScheduler, HomeworkMaterializer],
-  exports: [Clock, HomeworkRepository, HomeworkReminders, HomeworkScheduler, HomeworkMaterializer],
+  providers: [HomeworkRepository, HomeworkReminders, HomeworkScheduler, HomeworkMaterializer],
+  exports: [HomeworkRepository, HomeworkReminders, HomeworkScheduler, HomeworkMaterializer],
 })
 export class HomeworkCoreModule {}
