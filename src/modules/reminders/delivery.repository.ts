@@ -3,7 +3,78 @@ import type { EntityManager } from 'typeorm';
 import { conjointWorkPausedSql } from '../safety-flags/conjoint-pause';
 import { Notification } from '../notifications/notification.entity';
 import type { SubjectFacts } from './deliverability';
+import type { RecipientFacts } from './planning';
+import { ClientFactsRow, clientFacts, clientFactsSql, UserFactsRow, userFacts, userFactsSql } from './recipient-facts';
 import { returning } from './sql';
+
+export interface LockedNotification {
+  notification: Notification;
+  /** Null when the recipient is not found in the row's practice. */
+  recipient: RecipientFacts | null;
+  subject: SubjectFacts;
+}
+
+type HomeworkFacts = Omit<Extract<SubjectFacts, { type: 'homework_instance' }>, 'type'>;
+type SessionFacts = Omit<Extract<SubjectFacts, { type: 'session' }>, 'type' | 'startsAt'> & { startsAt: string };
+
+interface LockedRow extends Omit<Notification, 'recipient'> {
+  clientFacts: ClientFactsRow | null;
+  userFacts: UserFactsRow | null;
+  homework: HomeworkFacts | null;
+  session: SessionFacts | null;
+  schedule: { active: boolean } | null;
+  checkIn: { found: boolean } | null;
+}
+
+/**
+ * One statement: the row FOR UPDATE (OF n only: the facts are read, not locked), its recipient's
+ * facts and the facts of the thing it is about — each as a correlated scalar subquery (an index
+ * lookup per row, never pulled up into a join), matching only the row's own recipient kind and
+ * subject type, always within the row's practice.
+ */
+const LOCK_WITH_FACTS_SQL = `
+  SELECT n.id, n.practice_id AS "practiceId", n.recipient_client_id AS "recipientClientId", n.recipient_user_id AS "recipientUserId",
+         n.channel, n.reason, n.subject_type AS "subjectType", n.subject_id AS "subjectId", n.occurrence_key AS "occurrenceKey",
+         n.dedupe_key AS "dedupeKey", n.scheduled_for AS "scheduledFor", n.planned_for AS "plannedFor", n.state,
+         n.state_reason AS "stateReason", n.attempts, n.last_error AS "lastError", n.enqueued_at AS "enqueuedAt",
+         n.sent_at AS "sentAt", n.provider_id AS "providerId", n.read_at AS "readAt", n.created_at AS "createdAt", n.updated_at AS "updatedAt",
+         (SELECT to_jsonb(rc) FROM (${clientFactsSql('clients c', 'c.id = n.recipient_client_id AND c.practice_id = n.practice_id')}) rc) AS "clientFacts",
+         (SELECT to_jsonb(ru) FROM (${userFactsSql('users u', 'u.id = n.recipient_user_id AND u.practice_id = n.practice_id')}) ru) AS "userFacts",
+         CASE WHEN n.subject_type = 'homework_instance' THEN (SELECT to_jsonb(hw) FROM (
+           SELECT hi.state AS "instanceState", ha.status AS "assignmentStatus", tp.status AS "planStatus",
+                  (tp.couple_id IS NOT NULL) AS "couplePlan",
+                  (tp.couple_id IS NOT NULL AND ${conjointWorkPausedSql('tp.couple_id', 'tp.practice_id')}) AS "conjointPaused"
+             FROM homework_instances hi
+             JOIN homework_assignments ha ON ha.id = hi.assignment_id AND ha.practice_id = hi.practice_id
+             JOIN treatment_plans tp ON tp.id = ha.plan_id AND tp.practice_id = ha.practice_id
+            WHERE hi.id = n.subject_id AND hi.practice_id = n.practice_id) hw) END AS homework,
+         CASE WHEN n.subject_type = 'session' THEN (SELECT to_jsonb(ss) FROM (
+           SELECT s.status, s.starts_at AS "startsAt", (s.couple_id IS NOT NULL) AS "coupleSession",
+                  (s.couple_id IS NOT NULL AND ${conjointWorkPausedSql('s.couple_id', 's.practice_id')}) AS "conjointPaused",
+                  (n.recipient_client_id IS NULL OR EXISTS (SELECT 1 FROM session_participants sp
+                    WHERE sp.session_id = s.id AND sp.client_id = n.recipient_client_id AND sp.practice_id = s.practice_id)) AS "recipientTakesPart"
+             FROM clinical_sessions s
+            WHERE s.id = n.subject_id AND s.practice_id = n.practice_id) ss) END AS session,
+         CASE WHEN n.subject_type = 'check_in_schedule' THEN (SELECT jsonb_build_object('active', cis.active) FROM check_in_schedules cis
+            WHERE cis.id = n.subject_id AND cis.practice_id = n.practice_id) END AS schedule,
+         CASE WHEN n.subject_type = 'check_in' THEN (SELECT jsonb_build_object('found', true) FROM check_ins chk
+            WHERE chk.id = n.subject_id AND chk.practice_id = n.practice_id) END AS "checkIn"
+    FROM notifications n
+   WHERE n.id = $1 AND n.practice_id = $2
+     FOR UPDATE OF n`;
+
+function subjectOf(r: LockedRow): SubjectFacts {
+  switch (r.subjectType) {
+    case 'homework_instance':
+      return r.homework ? { type: 'homework_instance', ...r.homework } : { type: 'missing' };
+    case 'session':
+      return r.session ? { type: 'session', ...r.session, startsAt: new Date(r.session.startsAt) } : { type: 'missing' };
+    case 'check_in_schedule':
+      return r.schedule ? { type: 'check_in_schedule', active: r.schedule.active } : { type: 'missing' };
+    case 'check_in':
+      return r.checkIn ? { type: 'check_in' } : { type: 'missing' };
+  }
+}
 
 export interface LedgerRow {
   claimedAt: Date;
@@ -19,50 +90,41 @@ export interface LedgerRow {
  */
 @Injectable()
 export class DeliveryRepository {
-  /** The row, locked until the transaction ends (cancel, replan and other deliveries wait). */
-  lockRow(manager: EntityManager, id: string, practiceId: string): Promise<Notification | null> {
-    return manager.getRepository(Notification).findOne({ where: { id, practiceId }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  async subjectFacts(manager: EntityManager, n: Notification): Promise<SubjectFacts> {
-    switch (n.subjectType) {
-      case 'homework_instance': {
-        const rows: Array<Omit<Extract<SubjectFacts, { type: 'homework_instance' }>, 'type'>> = await manager.query(
-          `SELECT hi.state AS "instanceState", ha.status AS "assignmentStatus", tp.status AS "planStatus",
-                  (tp.couple_id IS NOT NULL) AS "couplePlan",
-                  (tp.couple_id IS NOT NULL AND ${conjointWorkPausedSql('tp.couple_id', 'tp.practice_id')}) AS "conjointPaused"
-             FROM homework_instances hi
-             JOIN homework_assignments ha ON ha.id = hi.assignment_id AND ha.practice_id = hi.practice_id
-             JOIN treatment_plans tp ON tp.id = ha.plan_id AND tp.practice_id = ha.practice_id
-            WHERE hi.id = $1 AND hi.practice_id = $2`,
-          [n.subjectId, n.practiceId],
-        );
-        return rows[0] ? { type: 'homework_instance', ...rows[0] } : { type: 'missing' };
-      }
-      case 'session': {
-        const rows: Array<Omit<Extract<SubjectFacts, { type: 'session' }>, 'type'>> = await manager.query(
-          `SELECT s.status, s.starts_at AS "startsAt", (s.couple_id IS NOT NULL) AS "coupleSession",
-                  (s.couple_id IS NOT NULL AND ${conjointWorkPausedSql('s.couple_id', 's.practice_id')}) AS "conjointPaused",
-                  ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM session_participants sp
-                                                WHERE sp.session_id = s.id AND sp.client_id = $3 AND sp.practice_id = s.practice_id)) AS "recipientTakesPart"
-             FROM clinical_sessions s
-            WHERE s.id = $1 AND s.practice_id = $2`,
-          [n.subjectId, n.practiceId, n.recipientClientId],
-        );
-        return rows[0] ? { type: 'session', ...rows[0], startsAt: new Date(rows[0].startsAt) } : { type: 'missing' };
-      }
-      case 'check_in_schedule': {
-        const rows: Array<{ active: boolean }> = await manager.query(
-          'SELECT active FROM check_in_schedules WHERE id = $1 AND practice_id = $2',
-          [n.subjectId, n.practiceId],
-        );
-        return rows[0] ? { type: 'check_in_schedule', active: rows[0].active } : { type: 'missing' };
-      }
-      case 'check_in': {
-        const rows: unknown[] = await manager.query('SELECT 1 FROM check_ins WHERE id = $1 AND practice_id = $2', [n.subjectId, n.practiceId]);
-        return rows.length ? { type: 'check_in' } : { type: 'missing' };
-      }
-    }
+  /**
+   * The row, locked until the transaction ends (cancel, replan and other deliveries wait), with
+   * everything the delivery decision needs — the thing it is about and its recipient — in the
+   * same round trip.
+   */
+  async lockWithFacts(manager: EntityManager, id: string, practiceId: string): Promise<LockedNotification | null> {
+    const rows: LockedRow[] = await manager.query(LOCK_WITH_FACTS_SQL, [id, practiceId]);
+    const r = rows[0];
+    if (!r) return null;
+    const notification = Object.assign(new Notification(), {
+      id: r.id,
+      practiceId: r.practiceId,
+      recipientClientId: r.recipientClientId,
+      recipientUserId: r.recipientUserId,
+      channel: r.channel,
+      reason: r.reason,
+      subjectType: r.subjectType,
+      subjectId: r.subjectId,
+      occurrenceKey: r.occurrenceKey,
+      dedupeKey: r.dedupeKey,
+      scheduledFor: r.scheduledFor,
+      plannedFor: r.plannedFor,
+      state: r.state,
+      stateReason: r.stateReason,
+      attempts: r.attempts,
+      lastError: r.lastError,
+      enqueuedAt: r.enqueuedAt,
+      sentAt: r.sentAt,
+      providerId: r.providerId,
+      readAt: r.readAt,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    });
+    const recipient = r.clientFacts ? clientFacts(r.clientFacts) : r.userFacts ? userFacts(r.userFacts) : null;
+    return { notification, recipient, subject: subjectOf(r) };
   }
 
   async markSkipped(manager: EntityManager, id: string, reason: string, at: Date): Promise<void> {
@@ -86,6 +148,23 @@ export class DeliveryRepository {
        ON CONFLICT (notification_id) DO NOTHING
        RETURNING notification_id`,
       [n.id, n.practiceId, n.channel, at, by, deliveredAt],
+    );
+    return rows.length === 1;
+  }
+
+  /** In-app: claim, complete and mark sent in one statement; false when a ledger row already existed. */
+  async claimAndSend(manager: EntityManager, n: Notification, by: string, at: Date): Promise<boolean> {
+    const rows = await returning(
+      manager,
+      `WITH claim AS (
+         INSERT INTO notification_deliveries (notification_id, practice_id, channel, claimed_at, claimed_by, delivered_at)
+         VALUES ($1, $2, $3, $4, $5, $4)
+         ON CONFLICT (notification_id) DO NOTHING
+         RETURNING notification_id)
+       UPDATE notifications SET state = 'sent', sent_at = $4, attempts = attempts + 1, last_error = NULL, updated_at = $4
+        WHERE id = $1 AND state = 'pending' AND EXISTS (SELECT 1 FROM claim)
+        RETURNING id`,
+      [n.id, n.practiceId, n.channel, at, by],
     );
     return rows.length === 1;
   }

@@ -6,9 +6,8 @@ import { EnvSchema } from '../../config/env.schema';
 import type { Channel, Notification } from '../notifications/notification.entity';
 import { isUndeliverable } from '../notifications/senders/delivery-errors';
 import { whyNotDeliverable } from './deliverability';
-import { DeliveryRepository } from './delivery.repository';
+import { DeliveryRepository, LockedNotification } from './delivery.repository';
 import { isTransactional } from './in-app.sender';
-import { loadRecipientFacts } from './recipient-facts';
 import { CHANNEL_SENDERS, ChannelSender } from './reminder.contracts';
 import { ReminderMetrics } from './reminder.metrics';
 import { Clock } from './time/clock';
@@ -118,8 +117,9 @@ export class NotificationDeliverer {
     | { kind: 'send'; notification: Notification; sender: ChannelSender }
   > {
     const done = (outcome: DeliveryOutcome, channel: Channel | null = null, lateMs: number | null = null) => ({ kind: 'done' as const, outcome, channel, lateMs });
-    const n = await this.repo.lockRow(m, id, practiceId);
-    if (!n) return done('not_found');
+    const locked = await this.repo.lockWithFacts(m, id, practiceId);
+    if (!locked) return done('not_found');
+    const n = locked.notification;
     if (n.state !== 'pending') return done('already_done', n.channel);
     const now = this.clock.now();
     if (n.scheduledFor.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
@@ -127,7 +127,7 @@ export class NotificationDeliverer {
       return done('not_due', n.channel);
     }
 
-    const skip = await this.whySkip(m, n, now);
+    const skip = this.whySkip(locked, now);
     if (skip) {
       await this.repo.markSkipped(m, n.id, skip, now);
       return done('skipped', n.channel);
@@ -138,12 +138,8 @@ export class NotificationDeliverer {
     if (!sender) throw new RetryLaterError(`no sender for channel ${n.channel} in this worker`);
 
     if (isTransactional(sender)) {
-      const claimed = await this.repo.claim(m, n, this.workerId, now, now);
-      if (claimed) {
-        await sender.send(n, n.id);
-        await this.repo.markSent(m, n.id, now, null, true);
-        return done('sent', n.channel, now.getTime() - n.scheduledFor.getTime());
-      }
+      await sender.send(n, n.id);
+      if (await this.repo.claimAndSend(m, n, this.workerId, now)) return done('sent', n.channel, now.getTime() - n.scheduledFor.getTime());
       // A ledger row already exists for an in-app row still pending: treat it like any channel.
     } else if (await this.repo.claim(m, n, this.workerId, now, null)) {
       return { kind: 'send', notification: n, sender };
@@ -171,17 +167,11 @@ export class NotificationDeliverer {
   }
 
   /** Why this row should not go out now (the subject's state, then the channel's reach), or null. */
-  private async whySkip(m: EntityManager, n: Notification, now: Date): Promise<string | null> {
-    if (n.reason !== 'clinician_alert') {
-      const subjectSkip = whyNotDeliverable(n.reason, await this.repo.subjectFacts(m, n), now);
-      if (subjectSkip) return subjectSkip;
-    }
-    const ref = n.recipientClientId
-      ? { practiceId: n.practiceId, kind: 'client' as const, id: n.recipientClientId }
-      : { practiceId: n.practiceId, kind: 'user' as const, id: n.recipientUserId! };
-    const facts = (await loadRecipientFacts(m, [ref])).values().next().value;
-    if (!facts) return 'recipient_not_found';
-    const decision = selectChannels(facts, [n.channel])[0];
+  private whySkip({ notification: n, subject, recipient }: LockedNotification, now: Date): string | null {
+    const subjectSkip = whyNotDeliverable(n.reason, subject, now);
+    if (subjectSkip) return subjectSkip;
+    if (!recipient) return 'recipient_not_found';
+    const decision = selectChannels(recipient, [n.channel])[0];
     return decision && !decision.send ? decision.reason : null;
   }
 

@@ -15,7 +15,7 @@ export interface RecipientRef {
 
 export const recipientRefKey = (r: RecipientRef) => `${r.practiceId}:${r.kind}:${r.id}`;
 
-interface ClientFactsRow {
+export interface ClientFactsRow {
   id: string;
   practiceId: string;
   timezone: string;
@@ -27,7 +27,7 @@ interface ClientFactsRow {
   settings: Partial<PracticeSettings> | null;
 }
 
-interface UserFactsRow {
+export interface UserFactsRow {
   id: string;
   practiceId: string;
   timezone: string;
@@ -36,27 +36,42 @@ interface UserFactsRow {
   settings: Partial<PracticeSettings> | null;
 }
 
-/** A suspended practice sends nothing: its recipients count as inactive. */
-const CLIENTS_SQL = `
+/**
+ * The facts of a client recipient, for the rows `where` selects (`c` is the client). A suspended
+ * practice sends nothing: its recipients count as inactive. Shared by planning (in bulk) and by
+ * the deliver processor (one row, in its locking query).
+ */
+export function clientFactsSql(from: string, where: string): string {
+  return `
   SELECT c.id, c.practice_id AS "practiceId", c.timezone,
          (c.status = 'active' AND p.status = 'active') AS active,
          (NULLIF(btrim(c.email), '') IS NOT NULL) AS "hasEmail",
          (u.id IS NOT NULL AND u.status = 'active') AS "hasInbox",
          EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.practice_id = c.practice_id AND w.active) AS "hasWebhook",
          c.reminder_preferences AS prefs, p.settings
-    FROM unnest($1::uuid[], $2::uuid[]) AS k(practice_id, id)
-    JOIN clients c ON c.id = k.id AND c.practice_id = k.practice_id
+    FROM ${from}
     JOIN practices p ON p.id = c.practice_id
-    LEFT JOIN users u ON u.id = c.portal_user_id AND u.practice_id = c.practice_id`;
+    LEFT JOIN users u ON u.id = c.portal_user_id AND u.practice_id = c.practice_id
+   WHERE ${where}`;
+}
 
-const USERS_SQL = `
+/** The facts of a staff recipient (`u` is the user); staff are reached in the practice's zone. */
+export function userFactsSql(from: string, where: string): string {
+  return `
   SELECT u.id, u.practice_id AS "practiceId", p.timezone,
          (u.status = 'active' AND p.status = 'active') AS active,
          (NULLIF(btrim(u.email), '') IS NOT NULL) AS "hasEmail",
          p.settings
-    FROM unnest($1::uuid[], $2::uuid[]) AS k(practice_id, id)
-    JOIN users u ON u.id = k.id AND u.practice_id = k.practice_id
-    JOIN practices p ON p.id = u.practice_id`;
+    FROM ${from}
+    JOIN practices p ON p.id = u.practice_id
+   WHERE ${where}`;
+}
+
+const CLIENTS_SQL = clientFactsSql(
+  'unnest($1::uuid[], $2::uuid[]) AS k(practice_id, id) JOIN clients c ON c.id = k.id AND c.practice_id = k.practice_id',
+  'true',
+);
+const USERS_SQL = userFactsSql('unnest($1::uuid[], $2::uuid[]) AS k(practice_id, id) JOIN users u ON u.id = k.id AND u.practice_id = k.practice_id', 'true');
 
 function practiceDefaults(settings: Partial<PracticeSettings> | null) {
   return {

@@ -20,41 +20,43 @@ const SWEEP_JOB_ID = 'reminder-sweep';
 
 /**
  * Runs sweeps one at a time in this process; a request while one runs makes it run once more
- * afterwards (so rows committed during a sweep are not left for the next tick).
+ * afterwards (so rows committed during a sweep are not left for the next tick). A full sweep
+ * (periodic) also checks Redis's epoch and reconciles; a wake-up (NOTIFY) only queues the near term.
  */
 @Injectable()
 export class SweepRunner {
   private readonly logger = new Logger(SweepRunner.name);
   private running: Promise<void> | null = null;
-  private again = false;
+  private pending: 'none' | 'near_term' | 'full' = 'none';
   private stopped = false;
   lastReport: SweepReport | null = null;
 
   constructor(private readonly sweeper: ReminderSweeper) {}
 
-  run(): Promise<void> {
+  run(full = true): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
+    if (full || this.pending === 'none') this.pending = full ? 'full' : 'near_term';
+    if (!this.running) {
+      this.running = this.loop().finally(() => {
+        this.running = null;
+      });
     }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
     return this.running;
   }
 
   private async loop(): Promise<void> {
-    do {
-      this.again = false;
+    while (this.pending !== 'none' && !this.stopped) {
+      const full = this.pending === 'full';
+      this.pending = 'none';
       try {
-        this.lastReport = await this.sweeper.sweep();
+        if (full) this.lastReport = await this.sweeper.sweep();
+        else await this.sweeper.enqueueNearTerm();
       } catch (err) {
         // PostgreSQL or Redis away: the next tick (or wake-up) tries again; nothing is lost.
         this.logger.warn({ err: (err as Error).message }, 'reminder sweep failed');
         return;
       }
-    } while (this.again && !this.stopped);
+    }
   }
 
   async stop(): Promise<void> {
@@ -95,7 +97,7 @@ export class ReminderWakeListener implements OnApplicationBootstrap, OnModuleDes
     };
     client.on('error', reconnect);
     client.on('end', reconnect);
-    client.on('notification', () => void this.runner.run());
+    client.on('notification', () => void this.runner.run(false));
     try {
       this.client = client;
       await client.connect();
