@@ -30,7 +30,9 @@ export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 @Index('notifications_due_idx', ['scheduledFor'], { where: "state = 'pending'" })
 @Index('notifications_subject_idx', ['practiceId', 'subjectType', 'subjectId'])
 @Index('notifications_practice_created_idx', ['practiceId', 'createdAt', 'id'])
-@Index('notifications_inbox_idx', ['recipientUserId', 'createdAt'], { where: "channel = 'in_app' AND state = 'sent'" })
+@Index('notifications_client_inbox_idx', ['recipientClientId', 'sentAt', 'id'], { where: "channel = 'in_app' AND state = 'sent'" })
+@Index('notifications_user_inbox_idx', ['recipientUserId', 'sentAt', 'id'], { where: "channel = 'in_app' AND state = 'sent'" })
+@Index('notifications_delivery_log_idx', ['practiceId', 'scheduledFor', 'id'])
 export class Notification {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
