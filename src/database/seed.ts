@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { DataSource, EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { hashPassword } from '../common/security/passwords';
 import { loadConfig } from '../config/env.schema';
 import { DEFAULT_PRACTICE_SETTINGS, Practice } from '../modules/practices/practice.entity';
@@ -14,6 +15,10 @@ import { FieldEncryption } from '../common/security/field-encryption';
 import { Agreement, AgreementAcknowledgement, AgreementRevision } from '../modules/agreements/agreement.entity';
 import { serializeWording, wordingAad } from '../modules/agreements/agreement-wording';
 import { CheckIn } from '../modules/check-ins/check-in.entity';
+import { HomeworkTemplate } from '../modules/framework/homework-template.entity';
+import { HomeworkAssignee, HomeworkAssignment, HomeworkInstance, HomeworkSubmission } from '../modules/homework/homework.entity';
+import { ONCE_KEY } from '../modules/homework/homework-scheduler';
+import { sealAnswers } from '../modules/homework/homework-sealing';
 import { FrameworkStep, FrameworkVersion } from '../modules/framework/framework.entity';
 import { concernsAad } from '../modules/treatment-plans/plan-sealing';
 import { PlanEvent, PlanGoal, PlanObjective, PlanStep, TreatmentPlan } from '../modules/treatment-plans/treatment-plan.entity';
@@ -369,6 +374,64 @@ export async function seedTreatmentPlan(
   }
   await manager.insert(CheckIn, rows);
   log.push({ what: `${rows.length} check-ins over the last two weeks, a goal and a transparency agreement`, created: true });
+  await seedHomework(manager, practice, clinician, plan.id, couple, crypto, log);
+}
+
+/**
+ * Accountability-step homework from the starter library: Elise's impact letter, answered three
+ * days ago, and Tom's accountability letter, due in five days.
+ */
+async function seedHomework(
+  manager: EntityManager,
+  practice: Practice,
+  clinician: User,
+  planId: string,
+  couple: DemoCouple,
+  crypto: FieldEncryption,
+  log: SeedLine[],
+): Promise<void> {
+  const now = DateTime.now().setZone(practice.timezone);
+  const template = (key: string) => manager.findOneOrFail(HomeworkTemplate, { where: { libraryKey: key, practiceId: IsNull() } });
+  const give = async (key: string, client: Client, dueAt: Date) => {
+    const t = await template(key);
+    const assignment = await manager.save(
+      manager.create(HomeworkAssignment, {
+        practiceId: practice.id,
+        planId,
+        stepKey: t.stepKey,
+        templateId: t.id,
+        title: t.title,
+        instructionsCiphertext: null,
+        kind: t.kind,
+        questions: t.questions,
+        dueAt,
+        reminderPolicy: { promptAt: null, dueSoonMinutes: 120 },
+        visibility: 'shared',
+        status: 'active',
+        createdBy: clinician.id,
+      }),
+    );
+    await manager.insert(HomeworkAssignee, { assignmentId: assignment.id, clientId: client.id, practiceId: practice.id });
+    return manager.save(
+      manager.create(HomeworkInstance, { practiceId: practice.id, assignmentId: assignment.id, clientId: client.id, occurrenceKey: ONCE_KEY, dueAt, state: 'pending' }),
+    );
+  };
+
+  const impact = await give('impact-letter', couple.partnerA, now.minus({ days: 2 }).set({ hour: 20, minute: 0 }).toJSDate());
+  const submittedAt = now.minus({ days: 3 }).set({ hour: 21, minute: 15 }).toJSDate();
+  const submission = manager.create(HomeworkSubmission, { practiceId: practice.id, instanceId: impact.id, clientId: couple.partnerA.id, late: false, submittedAt, answersCiphertext: '' });
+  submission.id = randomUUID();
+  submission.answersCiphertext = sealAnswers(crypto, submission.id, {
+    impact: 'I check his phone in my head all day. I stopped sleeping through the night and I cannot focus at work.',
+    losses: 'The story of our last two years. I do not know which memories were real.',
+    need_understood: 'That this is not something I can decide to get over by a certain date.',
+    sharing: 'Read it together in a session',
+  });
+  await manager.insert(HomeworkSubmission, submission);
+  await manager.update(HomeworkInstance, { id: impact.id }, { state: 'submitted', stateChangedAt: submittedAt, stateChangedBy: null });
+
+  await give('accountability-letter', couple.partnerB, now.plus({ days: 5 }).set({ hour: 20, minute: 0 }).toJSDate());
+  log.push({ what: 'homework: Elise’s impact letter (answered), Tom’s accountability letter (due in 5 days)', created: true });
 }
 
 /** Every section, in dependency order, in one transaction. */

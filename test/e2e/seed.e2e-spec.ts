@@ -15,7 +15,7 @@ describe('demo seed', () => {
               (SELECT count(*) FROM clients)::int AS clients, (SELECT count(*) FROM couples)::int AS couples,
               (SELECT count(*) FROM clinical_sessions)::int AS sessions,
               (SELECT count(*) FROM treatment_plans)::int AS plans, (SELECT count(*) FROM agreements)::int AS agreements,
-              (SELECT count(*) FROM check_ins)::int AS check_ins`,
+              (SELECT count(*) FROM check_ins)::int AS check_ins, (SELECT count(*) FROM homework_instances)::int AS homework`,
     );
     return row;
   }
@@ -24,7 +24,7 @@ describe('demo seed', () => {
     const first = await seedDemo(ctx.db);
     expect(first.log.every((l) => l.created)).toBe(true);
     const after = await counts();
-    expect(after).toMatchObject({ practices: 1, users: 5, clients: 3, couples: 1, sessions: 1, plans: 1, agreements: 1 });
+    expect(after).toMatchObject({ practices: 1, users: 5, clients: 3, couples: 1, sessions: 1, plans: 1, agreements: 1, homework: 2 });
     expect(after.check_ins).toBeGreaterThan(20);
 
     const second = await seedDemo(ctx.db);
@@ -59,5 +59,14 @@ describe('demo seed', () => {
     const sessions = await http(ctx).get('/v1/me/sessions').set('Authorization', `Bearer ${portal.body.accessToken}`).expect(200);
     expect(sessions.body.data).toHaveLength(1);
     await http(ctx).get('/v1/clients').set('Authorization', `Bearer ${portal.body.accessToken}`).expect(403);
+
+    // Tom's portal lists his letter as due; Elise's answered impact letter decrypts for the clinician.
+    const tom = await login(ctx, DEMO_CLIENTS.find((c) => c.key === 'partnerB')!.email, DEMO_PASSWORD);
+    const tomsHomework = await http(ctx).get('/v1/me/homework').set('Authorization', `Bearer ${tom.body.accessToken}`).expect(200);
+    expect(tomsHomework.text).toContain('Accountability letter');
+    const assignments = await http(ctx).get('/v1/homework').set(...auth).expect(200);
+    const impact = (assignments.body.data as Array<{ id: string; title: string }>).find((a) => a.title === 'Impact letter')!;
+    const detail = await http(ctx).get(`/v1/homework/${impact.id}`).set(...auth).expect(200);
+    expect(detail.text).toContain('I do not know which memories were real');
   });
 });
