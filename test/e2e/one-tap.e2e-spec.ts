@@ -344,6 +344,12 @@ describe('one-tap links (/v1/one-tap/*)', () => {
         expect(rows).toEqual([{ client_id: w.soloClientId }]);
         const again = await http(ctx).post('/v1/one-tap/homework/submission').set(...withGrant(grant)).send({ answers: { q1: 'Again' } }).expect(410);
         expect(again.body.code).toBe('already_submitted');
+        await ctx.flushAudit();
+        const trail: Array<{ action: string }> = await ctx.db.query(
+          `SELECT action FROM audit_events WHERE practice_id = $1 AND resource_id = $2 AND outcome = 'allowed' ORDER BY occurred_at`,
+          [w.practice.practiceId, instanceId],
+        );
+        expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['one_tap.open_homework', 'one_tap.homework.read', 'one_tap.homework.submit']));
       });
 
       it('a homework grant reaches neither the check-in grant routes nor the portal (401)', async () => {

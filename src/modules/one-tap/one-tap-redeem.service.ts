@@ -174,6 +174,8 @@ export class OneTapRedeemService {
   async homeworkView(g: OneTapGrant & { spent: boolean }): Promise<object> {
     const view = this.homework ? await this.homework.view(g.practiceId, g.clientId, g.subjectId) : null;
     if (!view) throw new NotFoundError('Homework');
+    // Instructions are clinical text: every read is in the trail.
+    this.audit.record({ practiceId: g.practiceId, actorUserId: null, actorRole: 'client', action: 'one_tap.homework.read', resourceType: 'homework_instance', resourceId: g.subjectId, outcome: 'allowed' });
     return view;
   }
 
