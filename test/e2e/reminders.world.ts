@@ -24,6 +24,7 @@ export const FAST_ENGINE = {
 
 export interface EngineWorld {
   ctx: TestContext;
+  /** Replaced when stopWorker(…).restart() starts a new one. */
   worker: WorkerTestContext;
   practice: PracticeWorld;
   outbox: NotificationOutbox;
@@ -36,34 +37,56 @@ export interface EngineWorld {
  * The API app and an in-process worker on the same database and Redis prefix (this file's own),
  * a practice without quiet hours (tests that want them set their own), and the engine's pieces.
  */
+/** A worker process (in-process) on the API's database and Redis prefix. */
+export function startWorkerFor(ctx: TestContext, overrides: Record<string, string> = {}): Promise<WorkerTestContext> {
+  return startTestWorker({
+    ...FAST_ENGINE,
+    ...overrides,
+    DATABASE_URL: ctx.config.DATABASE_URL,
+    REDIS_PREFIX: ctx.config.REDIS_PREFIX,
+    SMTP_URL: ctx.config.SMTP_URL ?? '',
+  });
+}
+
 export async function startEngine(overrides: Record<string, string> = {}): Promise<EngineWorld> {
   const ctx = await startTestApp({ ...FAST_ENGINE, ...overrides });
   let worker: WorkerTestContext | undefined;
   try {
-    worker = await startTestWorker({
-      ...FAST_ENGINE,
-      ...overrides,
-      DATABASE_URL: ctx.config.DATABASE_URL,
-      REDIS_PREFIX: ctx.config.REDIS_PREFIX,
-      SMTP_URL: ctx.config.SMTP_URL ?? '',
-    });
+    worker = await startWorkerFor(ctx, overrides);
   } catch (err) {
     await ctx.close();
     throw err;
   }
   const practice = await createPractice(ctx, 'Reminder Practice');
   await ctx.db.query(`UPDATE practices SET settings = settings || '{"quietHours": null}'::jsonb WHERE id = $1`, [practice.practiceId]);
-  const started = worker;
-  return {
+  const w: EngineWorld = {
     ctx,
-    worker: started,
+    worker,
     practice,
     outbox: ctx.app.get(NotificationOutbox),
-    deliverer: started.app.get(NotificationDeliverer),
-    delivery: started.app.get<Queue>(getQueueToken(QUEUES.delivery)),
+    deliverer: worker.app.get(NotificationDeliverer),
+    delivery: worker.app.get<Queue>(getQueueToken(QUEUES.delivery)),
     async close() {
-      await started.close();
+      await w.worker.close();
       await ctx.close();
+    },
+  };
+  return w;
+}
+
+/**
+ * Shuts the worker down the way SIGTERM does (enableShutdownHooks → app.close()), resolving when
+ * it has stopped; `restart` starts a new one later.
+ */
+export async function stopWorker(w: EngineWorld): Promise<{ restart: () => Promise<void> }> {
+  const old = w.worker;
+  await old.app.close();
+  return {
+    restart: async () => {
+      await old.isolation.release();
+      w.worker = await startWorkerFor(w.ctx);
+      w.deliverer = w.worker.app.get(NotificationDeliverer);
+      w.delivery = w.worker.app.get<Queue>(getQueueToken(QUEUES.delivery));
     },
   };
 }
