@@ -10,7 +10,6 @@ import { Clock } from './time/clock';
 
 /** Why replaceFor cancelled a pending row (the delivery log shows it). */
 export const REPLANNED = 'replanned';
-const REASON = /^[a-z0-9_.:-]{1,80}$/;
 
 const refOf = (r: PlannedReminder): RecipientRef => ({
   practiceId: r.practiceId,
@@ -74,9 +73,9 @@ export class NotificationOutbox implements ReminderOutbox {
     if (inserted.some((r) => r.state === 'pending' && new Date(r.scheduledFor).getTime() < horizon)) await this.repo.wakeSweepers(manager);
   }
 
+  /** A short machine reason for the delivery log (never free text): [a-z0-9_.:-], at most 80. */
   private reasonOf(reason: string): string {
-    const short = reason.trim().toLowerCase().slice(0, 80);
-    if (!REASON.test(short)) throw new InvalidReminderError(`cancel reason must be a short machine reason ([a-z0-9_.:-]), got "${reason}"`);
-    return short;
+    const short = reason.trim().toLowerCase().replace(/[^a-z0-9_.:-]+/g, '_').slice(0, 80);
+    return short || 'cancelled';
   }
 }
