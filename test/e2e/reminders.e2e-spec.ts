@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { deliverJobId, JOBS, QUEUES } from '../../src/modules/queue/queue.constants';
+import { DeliveryRepository } from '../../src/modules/reminders/delivery.repository';
 import { SweepRunner } from '../../src/modules/reminders/reminders.worker';
 import { bearer, http } from '../factories';
 import { deleteKeys } from '../setup/isolation';
@@ -295,6 +296,24 @@ describe('reminder engine (API plans, worker sweeps and delivers; real PostgreSQ
     expect(sent.attempts).toBe(1);
     await sleep(300);
     expect(mailsTo(w, r.actor.email)).toBe(1); // the crashed one, once; the completed one never again
+  });
+
+  it('an email sent while PostgreSQL cannot record it is recorded by the retry, not sent again', async () => {
+    const r = await portalRecipient(w);
+    const repo = w.worker.app.get(DeliveryRepository);
+    const spy = jest.spyOn(repo, 'completeLedger').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    try {
+      await plan(w, [checkInReminder(w, r, soon(0), { channels: ['email'] })]);
+      const [row] = await rowsOf(w, r.scheduleId);
+      const sent = await rowIn(w, row.id, ['sent']);
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect(sent.attempts).toBe(1);
+      await sleep(300);
+      expect(mailsTo(w, r.actor.email)).toBe(1);
+      expect(await ledgerCount(w, row.id)).toEqual({ rows: 1, delivered: 1 });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('skips at delivery a reminder whose subject no longer wants it (an inactive check-in schedule)', async () => {

@@ -74,6 +74,13 @@ export class NotificationDeliverer {
   private readonly senders: Map<Channel, ChannelSender>;
   /** Who holds a claim: host, process and a random tag (workers restart with the same pid in containers). */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 100);
+  /**
+   * Sends that went out but whose completion could not be written yet (PostgreSQL restarting):
+   * the job's retry in this process writes it without sending again. Lost with the process — a
+   * crash in that window leaves a claim that is taken over after its lease and resent with the
+   * same idempotency key (the only case a provider can see a message twice).
+   */
+  private readonly sentNotRecorded = new Map<string, { notification: Notification; providerId: string | null; at: Date }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -87,6 +94,9 @@ export class NotificationDeliverer {
   }
 
   async deliver(notificationId: string, practiceId: string): Promise<DeliveryOutcome> {
+    const unrecorded = this.sentNotRecorded.get(notificationId);
+    if (unrecorded) return this.record(unrecorded.notification, unrecorded.providerId, unrecorded.at);
+
     const first = await this.dataSource.transaction((m) => this.claimPhase(m, notificationId, practiceId));
     if (first.kind === 'done') {
       this.metrics.delivered(first.channel, first.outcome, first.lateMs);
@@ -100,10 +110,18 @@ export class NotificationDeliverer {
       return this.afterFailure(notification, err);
     }
     const at = this.clock.now();
+    // Remembered until recorded: if PostgreSQL is away right now, the retry records it instead of sending again.
+    this.sentNotRecorded.set(notification.id, { notification, providerId, at });
+    return this.record(notification, providerId, at);
+  }
+
+  /** Ledger completed and row sent; throws (for Bull to retry) while PostgreSQL is unreachable. */
+  private async record(notification: Notification, providerId: string | null, at: Date): Promise<DeliveryOutcome> {
     await this.dataSource.transaction(async (m) => {
       await this.repo.completeLedger(m, notification.id, at, providerId);
       await this.repo.markSent(m, notification.id, at, providerId, true);
     });
+    this.sentNotRecorded.delete(notification.id);
     this.metrics.delivered(notification.channel, 'sent', at.getTime() - notification.scheduledFor.getTime());
     return 'sent';
   }

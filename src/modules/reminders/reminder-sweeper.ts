@@ -35,6 +35,21 @@ export function deliverJobOptions(config: EnvSchema): JobOptions {
   };
 }
 
+/** Longest wait for Redis while sweep transactions hold row locks (cancels and deliveries may be waiting). */
+const REDIS_TIMEOUT_MS = 5000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Batches one sweep runs at most per phase (the next sweep continues). */
 const MAX_BATCHES = 50;
 
@@ -83,7 +98,11 @@ export class ReminderSweeper {
 
   /** SET NX of the marker succeeds only when it was missing: Redis lost what we had put there. */
   async resetIfRedisLost(): Promise<number> {
-    const created = await this.delivery.client.set(this.epochKey, `${this.clock.now().toISOString()} ${randomUUID()}`, 'NX');
+    const created = await withTimeout(
+      this.delivery.client.set(this.epochKey, `${this.clock.now().toISOString()} ${randomUUID()}`, 'NX'),
+      REDIS_TIMEOUT_MS,
+      'Redis (epoch marker)',
+    );
     if (created !== 'OK') return 0;
     const rows = await returning(
       this.dataSource,
@@ -137,7 +156,7 @@ export class ReminderSweeper {
           [cutoff, this.config.REMINDER_SWEEP_BATCH_SIZE],
         );
         if (rows.length === 0) return [0, 0];
-        const missing = await this.withoutLiveJob(rows);
+        const missing = await withTimeout(this.withoutLiveJob(rows), REDIS_TIMEOUT_MS, 'Redis (job lookup)');
         if (missing.length) await this.addJobs(missing, now);
         await m.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id), now]);
         return [rows.length, missing.length];
@@ -167,8 +186,13 @@ export class ReminderSweeper {
     return checks.filter((r): r is DueRow => r !== null);
   }
 
+  /** Bounded: a rollback then frees the rows (a job added anyway is harmless: same id next time). */
   private async addJobs(rows: DueRow[], now: Date): Promise<void> {
     const opts = deliverJobOptions(this.config);
+    await withTimeout(this.addBulk(rows, now, opts), REDIS_TIMEOUT_MS, 'Redis (adding deliver jobs)');
+  }
+
+  private async addBulk(rows: DueRow[], now: Date, opts: JobOptions): Promise<void> {
     await this.delivery.addBulk(
       rows.map((r) => {
         const data: JobPayloads[typeof JOBS.deliver] = { notificationId: r.id, practiceId: r.practiceId };
