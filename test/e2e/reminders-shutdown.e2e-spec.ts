@@ -1,12 +1,14 @@
 import { bearer, http } from '../factories';
 import { WebhookReceiver } from './notifications.world';
-import { checkInReminder, EngineWorld, ledgerCount, plainRecipient, plan, rowIn, rowsOf, sleep, startEngine, stopWorker, waitFor } from './reminders.world';
+import type { WorkerTestContext } from '../setup/worker-app';
+import { checkInReminder, EngineWorld, ledgerCount, mailsTo, plainRecipient, plan, portalRecipient, rowIn, rowsOf, sleep, startEngine, startWorkerFor, stopWorker, waitFor } from './reminders.world';
 
 /**
- * Graceful shutdown: SIGTERM (enableShutdownHooks → app.close()) stops the worker taking jobs,
- * lets the send in flight finish and record itself, and leaves the rest to the next worker.
+ * Workers side by side share the work without sending anything twice; graceful shutdown
+ * (SIGTERM → enableShutdownHooks → app.close()) stops a worker taking jobs, lets the send in
+ * flight finish and record itself, and leaves the rest to the next worker.
  */
-describe('reminder worker shutdown', () => {
+describe('reminder workers', () => {
   let w: EngineWorld;
   const receiver = new WebhookReceiver();
 
@@ -18,6 +20,39 @@ describe('reminder worker shutdown', () => {
   afterAll(async () => {
     await receiver.stop();
     await w?.close();
+  });
+
+  it('two workers side by side deliver 300 reminders due at once, each exactly once, in the inbox and by email', async () => {
+    let second: WorkerTestContext | undefined;
+    try {
+      second = await startWorkerFor(w.ctx);
+      const recipients = await Promise.all(Array.from({ length: 15 }, () => portalRecipient(w)));
+      const at = new Date(Date.now() + 1500);
+      await plan(
+        w,
+        recipients.flatMap((r) => Array.from({ length: 10 }, (_, i) => checkInReminder(w, r, at, { occurrenceKey: `burst-${i}` }))),
+      );
+      const ids: string[] = (
+        await w.ctx.db.query(`SELECT id FROM notifications WHERE occurrence_key LIKE 'burst-%' AND state = 'pending'`)
+      ).map((x: { id: string }) => x.id);
+      expect(ids).toHaveLength(300);
+      await waitFor(
+        async () => (await w.ctx.db.query(`SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::uuid[]) AND state = 'sent'`, [ids]))[0].n === 300,
+        'all 300 sent',
+        30_000,
+      );
+      const [ledger] = await w.ctx.db.query(
+        `SELECT count(*)::int AS rows FROM notification_deliveries WHERE notification_id = ANY($1::uuid[]) AND delivered_at IS NOT NULL`,
+        [ids],
+      );
+      expect(ledger.rows).toBe(300);
+      const [attempts] = await w.ctx.db.query(`SELECT max(attempts)::int AS max FROM notifications WHERE id = ANY($1::uuid[])`, [ids]);
+      expect(attempts.max).toBe(1);
+      await sleep(500);
+      for (const r of recipients) expect(mailsTo(w, r.actor.email)).toBe(10);
+    } finally {
+      await second?.close();
+    }
   });
 
   it('finishes the webhook in flight, takes nothing new, and a later worker delivers what was left, each once', async () => {
