@@ -7,6 +7,7 @@ import { loggerParams } from './common/logging/logger.config';
 import { RedisModule } from './common/redis/redis.module';
 import { RequestContextInterceptor } from './common/tenancy/request-context.interceptor';
 import { ConfigModule } from './config/config.module';
+import { ClockModule } from './common/time/clock.module';
 import { AppConfig, EnvSchema } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -46,6 +47,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule,
         LoggerModule.forRootAsync({ inject: [EnvSchema], useFactory: (c: EnvSchema) => loggerParams(c, 'api') }),
         DatabaseModule,
         RedisModule,

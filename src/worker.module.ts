@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from './common/logging/logger.config';
 import { RedisModule } from './common/redis/redis.module';
 import { ConfigModule } from './config/config.module';
+import { ClockModule } from './common/time/clock.module';
 import { AppConfig, EnvSchema, loadConfig } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { CheckInMaterializeProcessor, CheckInMaterializeScheduler } from './modules/check-in-schedules/check-in-materialize.processor';
@@ -55,6 +56,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule,
         LoggerModule.forRootAsync({ inject: [EnvSchema], useFactory: (c: EnvSchema) => loggerParams(c, 'worker') }),
         DatabaseModule,
         RedisModule,

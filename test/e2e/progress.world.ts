@@ -1,4 +1,4 @@
-import { Clock } from '../../src/modules/progress/clock';
+import { Clock } from '../../src/common/time/clock';
 import { FRAMEWORK_STEP_KEYS } from '../../src/modules/framework/framework-keys';
 import { Actor, createPractice, createStaff, PracticeWorld } from '../factories';
 import { addToCareTeam, insertClient, insertCouple } from '../factories/clinical';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { PracticeId } from '../../common/tenancy/request-context';
-import { Clock } from '../progress/clock';
+import { Clock } from '../../common/time/clock';
 import { PlannedReminder, REMINDER_OUTBOX, ReminderOutbox } from '../reminders/reminder.contracts';
 import { CheckInOccurrence, checkInOccurrences, CHECK_IN_HORIZON_DAYS, horizonEnd, localDateAt } from './check-in-occurrences';
 import { CheckInSchedulesRepository, ScheduleRow } from './check-in-schedules.repository';

@@ -4,7 +4,7 @@ import { ClinicalAccess } from '../../common/access/clinical-access.service';
 import { portalClientId } from '../../common/access/portal';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
-import { Clock } from '../progress/clock';
+import { Clock } from '../../common/time/clock';
 import { REMINDER_OUTBOX, ReminderOutbox } from '../reminders/reminder.contracts';
 import { horizonEnd, normalizeRrule } from './check-in-occurrences';
 import { CheckInSchedulePlanner, scheduleOccurrences } from './check-in-schedule-planner';

@@ -2,7 +2,7 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { MetricsService } from '../metrics/metrics.service';
-import { Clock } from '../progress/clock';
+import { Clock } from '../../common/time/clock';
 import { JobPayloads, JOBS, QUEUES } from '../queue/queue.constants';
 import { HomeworkMaterializer, MaterializeResult } from './homework-materializer';
 

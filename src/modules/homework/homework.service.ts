@@ -9,7 +9,7 @@ import { FieldEncryption } from '../../common/security/field-encryption';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
 import { ONCE } from '../framework/cadence';
 import type { HomeworkAudience, HomeworkKind, HomeworkQuestion } from '../framework/homework-template.entity';
-import { Clock } from '../progress/clock';
+import { Clock } from '../../common/time/clock';
 import { TreatmentPlansRepository } from '../treatment-plans/treatment-plans.repository';
 import { audienceRefusal, decideVisibility, defaultAssignees, Person, Refusal } from './assignment-rules';
 import { parseQuestions } from './content/questions';

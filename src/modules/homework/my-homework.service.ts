@@ -8,7 +8,7 @@ import { decodeCursor } from '../../common/pagination/cursor';
 import { encodeCursor } from '../../common/pagination/cursor';
 import { FieldEncryption } from '../../common/security/field-encryption';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
-import { Clock } from '../progress/clock';
+import { Clock } from '../../common/time/clock';
 import { validateAnswers } from './content/questions';
 import { ListMyHomeworkQueryDto, MyHomeworkDetailDto, MyHomeworkDto, MyHomeworkItemDto, MySubmissionDto, PartnerAnswerDto } from './dto/homework.dto';
 import { HomeworkReminders } from './homework-reminders';

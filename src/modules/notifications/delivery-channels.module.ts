@@ -2,7 +2,6 @@ import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/c
 import { CryptoModule } from '../../common/security/crypto.module';
 import { MailModule } from '../mail/mail.module';
 import { OneTapModule } from '../one-tap/one-tap.module';
-import { Clock } from '../progress/clock';
 import { CHANNEL_SENDERS, ChannelSender } from '../reminders/reminder.contracts';
 import { NotificationFactsRepository } from './notification-facts.repository';
 import { EmailChannelSender } from './senders/email.sender';
@@ -16,7 +15,7 @@ function metadata(extra: Type<ChannelSender>[], imports: NonNullable<ModuleMetad
   const list: Provider = { provide: CHANNEL_SENDERS, useFactory: (...all: ChannelSender[]) => all, inject: senders };
   return {
     imports: [MailModule, CryptoModule, OneTapModule, ...imports],
-    providers: [Clock, NotificationFactsRepository, WebhookEndpointsRepository, ...senders, list],
+    providers: [NotificationFactsRepository, WebhookEndpointsRepository, ...senders, list],
     exports: [CHANNEL_SENDERS, ...senders],
   };
 }

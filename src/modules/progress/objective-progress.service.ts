@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PracticeId } from '../../common/tenancy/request-context';
 import type { GoalRow } from '../plan-goals/goal-rows';
-import { Clock } from './clock';
+import { Clock } from '../../common/time/clock';
 import { LocalDate, localToday } from './local-dates';
 import { evaluateObjective, ObjectiveProgress, objectiveWindowStart, SubjectWeeks, WeekAggregate } from './objective-progress';
 import { CheckInScope, Partner, ProgressRepository, SubjectRow, WeekRow } from './progress.repository';

@@ -6,7 +6,7 @@ import { RequestValidationException } from '../../common/errors/validation';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
 import { loadGoalsWithObjectives } from '../plan-goals/goal-rows';
 import { toGoalResponse } from '../plan-goals/goal-mapping';
-import { Clock } from './clock';
+import { Clock } from '../../common/time/clock';
 import { ProgressQueryDto, ProgressResponseDto } from './dto/progress.dto';
 import { addDays, isoWeekStart, LocalDate } from './local-dates';
 import { objectiveWindowStart } from './objective-progress';

@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { NotificationOutbox } from './notification-outbox';
 import { OutboxRepository } from './outbox.repository';
 import { REMINDER_OUTBOX } from './reminder.contracts';
-import { Clock } from './time/clock';
 
 /**
  * The reminder engine's write side, for the API and the worker alike (global: features inject
@@ -11,7 +10,7 @@ import { Clock } from './time/clock';
  */
 @Global()
 @Module({
-  providers: [Clock, OutboxRepository, NotificationOutbox, { provide: REMINDER_OUTBOX, useExisting: NotificationOutbox }],
-  exports: [Clock, REMINDER_OUTBOX, NotificationOutbox],
+  providers: [OutboxRepository, NotificationOutbox, { provide: REMINDER_OUTBOX, useExisting: NotificationOutbox }],
+  exports: [REMINDER_OUTBOX, NotificationOutbox],
 })
 export class RemindersModule {}

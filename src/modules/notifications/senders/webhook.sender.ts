@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldEncryption } from '../../../common/security/field-encryption';
 import { EnvSchema } from '../../../config/env.schema';
-import { Clock } from '../../progress/clock';
+import { Clock } from '../../../common/time/clock';
 import type { ChannelSender } from '../../reminders/reminder.contracts';
 import type { Notification } from '../notification.entity';
 import { WebhookEndpointsRepository } from '../webhook-endpoints.repository';

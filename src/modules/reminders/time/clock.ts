@@ -1,4 +1,4 @@
-import { Clock } from '../../progress/clock';
+import { Clock } from '../../../common/time/clock';
 
 /**
  * The reminder engine reads "now" only from the house Clock (interface `now(): Date`, injected
