@@ -190,12 +190,21 @@ export class DeliveryRepository {
     return rows.length === 1;
   }
 
-  /** The send happened: the first completion wins (a second, after a lease takeover, changes nothing). */
-  async completeLedger(manager: EntityManager, id: string, at: Date, providerId: string | null): Promise<void> {
-    await manager.query(
-      `UPDATE notification_deliveries SET delivered_at = $2, provider_id = $3 WHERE notification_id = $1 AND delivered_at IS NULL`,
-      [id, at, providerId],
+  /**
+   * The send happened: the first completion wins (a second, after a lease takeover, changes
+   * nothing). Should the claim be gone (it never should), the completed entry is written anyway —
+   * a sent row always has its ledger entry — and `false` says so, for the log.
+   */
+  async completeLedger(manager: EntityManager, n: Pick<Notification, 'id' | 'practiceId' | 'channel'>, by: string, at: Date, providerId: string | null): Promise<boolean> {
+    const rows: Array<{ claimed: boolean }> = await manager.query(
+      `INSERT INTO notification_deliveries AS d (notification_id, practice_id, channel, claimed_at, claimed_by, delivered_at, provider_id)
+       VALUES ($1, $2, $3, $4, $5, $4, $6)
+       ON CONFLICT (notification_id) DO UPDATE SET delivered_at = EXCLUDED.delivered_at, provider_id = EXCLUDED.provider_id
+        WHERE d.delivered_at IS NULL
+       RETURNING (xmax <> 0) AS claimed`,
+      [n.id, n.practiceId, n.channel, at, by, providerId],
     );
+    return rows.length === 0 || rows[0].claimed;
   }
 
   /**

@@ -118,7 +118,9 @@ export class NotificationDeliverer {
   /** Ledger completed and row sent; throws (for Bull to retry) while PostgreSQL is unreachable. */
   private async record(notification: Notification, providerId: string | null, at: Date): Promise<DeliveryOutcome> {
     await this.dataSource.transaction(async (m) => {
-      await this.repo.completeLedger(m, notification.id, at, providerId);
+      if (!(await this.repo.completeLedger(m, notification, this.workerId, at, providerId))) {
+        this.logger.warn({ notificationId: notification.id, channel: notification.channel }, 'completing a send whose claim was gone; ledger entry written');
+      }
       await this.repo.markSent(m, notification.id, at, providerId, true);
     });
     this.sentNotRecorded.delete(notification.id);
@@ -177,7 +179,7 @@ export class NotificationDeliverer {
     if (!(await this.repo.takeOver(m, n.id, ledger, this.workerId, now))) throw new RetryLaterError('claim taken over concurrently');
     this.logger.warn({ notificationId: n.id, channel: n.channel }, 'taking over an expired delivery claim; resending with the same idempotency key');
     if (isTransactional(sender)) {
-      await this.repo.completeLedger(m, n.id, now, null);
+      await this.repo.completeLedger(m, n, this.workerId, now, null);
       await this.repo.markSent(m, n.id, now, null, true);
       return done('sent', n.channel, now.getTime() - n.scheduledFor.getTime());
     }

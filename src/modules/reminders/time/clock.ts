@@ -2,9 +2,9 @@ import { Clock } from '../../../common/time/clock';
 
 /**
  * The reminder engine reads "now" only from the house Clock (interface `now(): Date`, injected
- * by class): the outbox, the sweep and the deliver processor take it from Nest, and the pure
- * time functions take instants as arguments and never read the system clock. RemindersModule
- * provides it globally; a test replaces it with a FixedClock.
+ * by class, provided once by the global ClockModule): the outbox, the sweep and the deliver
+ * processor take it from Nest, and the pure time functions take instants as arguments and never
+ * read the system clock. A test replaces it with a FixedClock.
  */
 export { Clock };
 
