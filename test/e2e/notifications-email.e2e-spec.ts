@@ -1,3 +1,4 @@
+import { ClockModule } from '../../src/common/time/clock.module';
 import { Injectable } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -200,7 +201,7 @@ describe('email channel sender (real SMTP server)', () => {
 
   it('takes further senders with withSenders(), so the engine can add its in-app sender to CHANNEL_SENDERS', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(ctx.config), DatabaseModule, DeliveryChannelsModule.withSenders([StandInInAppSender])],
+      imports: [ConfigModule.forRoot(ctx.config), ClockModule, DatabaseModule, DeliveryChannelsModule.withSenders([StandInInAppSender])],
     }).compile();
     try {
       const senders = moduleRef.get<ChannelSender[]>(CHANNEL_SENDERS, { strict: false });

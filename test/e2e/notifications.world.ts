@@ -6,6 +6,7 @@ import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import type { Channel, NotificationReason, NotificationState, NotificationSubject } from '../../src/modules/notifications/notification.entity';
 import { Notification } from '../../src/modules/notifications/notification.entity';
+import { ClockModule } from '../../src/common/time/clock.module';
 import { DeliveryChannelsModule } from '../../src/modules/notifications/delivery-channels.module';
 import { CHANNEL_SENDERS, ChannelSender } from '../../src/modules/reminders/reminder.contracts';
 import type { TestContext } from '../setup/test-app';
@@ -96,7 +97,7 @@ export async function insertSession(
  */
 export async function startDeliveryChannels(ctx: TestContext) {
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(ctx.config), DatabaseModule, DeliveryChannelsModule],
+    imports: [ConfigModule.forRoot(ctx.config), ClockModule, DatabaseModule, DeliveryChannelsModule],
   }).compile();
   await moduleRef.init();
   const senders = moduleRef.get<ChannelSender[]>(CHANNEL_SENDERS);
