@@ -28,6 +28,7 @@ export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 @Check('notifications_one_recipient', '(recipient_client_id IS NULL) <> (recipient_user_id IS NULL)')
 @Index('notifications_dedupe_key', ['dedupeKey'], { unique: true })
 @Index('notifications_due_idx', ['scheduledFor'], { where: "state = 'pending'" })
+@Index('notifications_to_enqueue_idx', ['scheduledFor'], { where: "state = 'pending' AND enqueued_at IS NULL" })
 @Index('notifications_subject_idx', ['practiceId', 'subjectType', 'subjectId'])
 @Index('notifications_practice_created_idx', ['practiceId', 'createdAt', 'id'])
 @Index('notifications_client_inbox_idx', ['recipientClientId', 'sentAt', 'id'], { where: "channel = 'in_app' AND state = 'sent'" })
