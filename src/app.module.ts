@@ -27,6 +27,7 @@ import { OneTapRedeemModule } from './modules/one-tap/one-tap-redeem.module';
 import { RemindersModule } from './modules/reminders/reminders.module';
 import { AgreementsModule } from './modules/agreements/agreements.module';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
+import { CheckInMeasuresModule } from './modules/check-in-measures/check-in-measures.module';
 import { FrameworkModule } from './modules/framework/framework.module';
 import { PlanGoalsModule } from './modules/plan-goals/plan-goals.module';
 import { ProgressModule } from './modules/progress/progress.module';
@@ -71,6 +72,7 @@ export class ApiModule {
         TreatmentPlansModule,
         PlanGoalsModule,
         CheckInsModule,
+        CheckInMeasuresModule,
         AgreementsModule,
         ProgressModule,
         RemindersModule,

@@ -11,6 +11,7 @@ import { Notification, NotificationDelivery, WebhookEndpoint } from '../modules/
 import { OneTapToken } from '../modules/one-tap/one-tap-token.entity';
 import { Agreement, AgreementAcknowledgement, AgreementRevision } from '../modules/agreements/agreement.entity';
 import { CheckIn } from '../modules/check-ins/check-in.entity';
+import { PracticeCheckInMeasure } from '../modules/check-in-measures/practice-check-in-measure.entity';
 import { FrameworkCheckInMeasure, FrameworkStep, FrameworkVersion } from '../modules/framework/framework.entity';
 import { HomeworkTemplate } from '../modules/framework/homework-template.entity';
 import { PlanEvent, PlanGoal, PlanObjective, PlanStep, TreatmentPlan } from '../modules/treatment-plans/treatment-plan.entity';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   PlanGoal,
   PlanObjective,
   CheckIn,
+  PracticeCheckInMeasure,
   Agreement,
   AgreementRevision,
   AgreementAcknowledgement,

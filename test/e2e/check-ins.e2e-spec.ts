@@ -48,6 +48,7 @@ describe('check-ins /v1/me/check-ins and /v1/check-ins', () => {
         forgivenessReadiness: null,
         feelsUnsafe: false,
         freeText: SECRET_A,
+        extraAnswers: {},
       });
       expect([before, after]).toContain(res.body.localDate);
       expect(Date.now() - Date.parse(res.body.submittedAt)).toBeLessThan(60_000);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CheckInMeasuresCoreModule } from '../check-in-measures/check-in-measures-core.module';
 import { CheckInSchedulesCoreModule } from '../check-in-schedules/check-in-schedules-core.module';
 import { RemindersModule } from '../reminders/reminders.module';
 import { CheckInsController } from './check-ins.controller';
@@ -7,7 +8,7 @@ import { CheckInsService } from './check-ins.service';
 import { MeCheckInsController } from './me-check-ins.controller';
 
 @Module({
-  imports: [RemindersModule, CheckInSchedulesCoreModule],
+  imports: [RemindersModule, CheckInSchedulesCoreModule, CheckInMeasuresCoreModule],
   controllers: [CheckInsController, MeCheckInsController],
   providers: [CheckInsService, CheckInsRepository],
   exports: [CheckInsRepository, CheckInsService],

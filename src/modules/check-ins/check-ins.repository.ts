@@ -22,6 +22,7 @@ export interface CheckInRow {
   forgivenessReadiness: ReadinessAnswer | null;
   feelsUnsafe: boolean;
   freeTextCiphertext: string | null;
+  extraAnswers: Record<string, unknown>;
   alertAcknowledgedAt: Date | null;
   alertAcknowledgedBy: string | null;
   alertAcknowledgedByName: string | null;
@@ -40,6 +41,8 @@ export interface NewCheckIn {
   forgivenessReadiness: ReadinessAnswer | null;
   feelsUnsafe: boolean;
   freeTextCiphertext: string | null;
+  /** Practice-measure answers as stored (text answers already encrypted). */
+  extraAnswers: Record<string, unknown>;
 }
 
 /** Whose check-ins: one client's, or those made by the partners while in one couple. */
@@ -65,7 +68,7 @@ const SELECT_ROW = `
          ci.couple_id AS "coupleId", m.recovery_role AS "recoveryRole", ci.submitted_at AS "submittedAt",
          to_char(ci.local_date, 'YYYY-MM-DD') AS "localDate", ci.trust, ci.safety, ci.connection, ci.mood,
          ci.agreements_kept AS "agreementsKept", ci.forgiveness_readiness AS "forgivenessReadiness",
-         ci.feels_unsafe AS "feelsUnsafe", ci.free_text_ciphertext AS "freeTextCiphertext",
+         ci.feels_unsafe AS "feelsUnsafe", ci.free_text_ciphertext AS "freeTextCiphertext", ci.extra_answers AS "extraAnswers",
          ci.alert_acknowledged_at AS "alertAcknowledgedAt", ci.alert_acknowledged_by AS "alertAcknowledgedBy",
          au.full_name AS "alertAcknowledgedByName"
     FROM check_ins ci
@@ -115,8 +118,8 @@ export class CheckInsRepository {
   async insert(manager: EntityManager, practiceId: PracticeId, c: NewCheckIn): Promise<void> {
     await manager.query(
       `INSERT INTO check_ins (id, practice_id, client_id, couple_id, submitted_at, local_date, trust, safety, connection, mood,
-                              agreements_kept, forgiveness_readiness, feels_unsafe, free_text_ciphertext)
-       VALUES ($1, $2, $3, $4, now(), (now() AT TIME ZONE $5)::date, $6, $7, $8, $9, $10, $11, $12, $13)`,
+                              agreements_kept, forgiveness_readiness, feels_unsafe, free_text_ciphertext, extra_answers)
+       VALUES ($1, $2, $3, $4, now(), (now() AT TIME ZONE $5)::date, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)`,
       [
         c.id,
         practiceId,
@@ -131,6 +134,7 @@ export class CheckInsRepository {
         c.forgivenessReadiness,
         c.feelsUnsafe,
         c.freeTextCiphertext,
+        JSON.stringify(c.extraAnswers),
       ],
     );
   }

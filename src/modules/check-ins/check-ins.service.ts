@@ -9,6 +9,7 @@ import { decodeCursor, Page, toPage } from '../../common/pagination/cursor';
 import { FieldEncryption } from '../../common/security/field-encryption';
 import { PracticeId, Principal } from '../../common/tenancy/request-context';
 import { AuditService } from '../audit/audit.service';
+import { ExtraAnswers } from '../check-in-measures/extra-answers';
 import { CheckInSchedulePlanner } from '../check-in-schedules/check-in-schedule-planner';
 import { REMINDER_OUTBOX, ReminderOutbox } from '../reminders/reminder.contracts';
 import { CheckInRow, CheckInsRepository } from './check-ins.repository';
@@ -41,6 +42,7 @@ export class CheckInsService {
     private readonly audit: AuditService,
     @Inject(REMINDER_OUTBOX) private readonly outbox: ReminderOutbox,
     private readonly schedules: CheckInSchedulePlanner,
+    private readonly extra: ExtraAnswers,
   ) {}
 
   async submit(p: Principal, dto: SubmitCheckInDto): Promise<MyCheckInDto> {
@@ -71,6 +73,8 @@ export class CheckInsService {
           'forgivenessReadiness: readiness for forgiveness is asked only once the intimacy step is active on your plan',
         );
       }
+      // Against the practice's active measures: unknown keys and wrong answers are 400, naming extraAnswers.<key>.
+      const extraAnswers = await this.extra.prepare(m, practiceId, id, dto.extraAnswers);
       if (within) await within(m);
       await this.checkIns.insert(m, practiceId, {
         id,
@@ -85,6 +89,7 @@ export class CheckInsService {
         forgivenessReadiness: dto.forgivenessReadiness ?? null,
         feelsUnsafe: dto.feelsUnsafe ?? false,
         freeTextCiphertext: dto.freeText ? this.crypto.encrypt(dto.freeText, freeTextAad(id)) : null,
+        extraAnswers,
       });
       if (dto.feelsUnsafe) await this.planUnsafeAlert(m, practiceId, clientId, id);
       const inserted = (await this.checkIns.findInPractice(practiceId, id, m))!;
@@ -190,6 +195,7 @@ export class CheckInsService {
       forgivenessReadiness: r.forgivenessReadiness,
       feelsUnsafe: r.feelsUnsafe,
       freeText: r.freeTextCiphertext ? this.crypto.decrypt(r.freeTextCiphertext, freeTextAad(r.id)) : null,
+      extraAnswers: this.extra.reveal(r.id, r.extraAnswers),
     };
   }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/cursor';
 import { RECOVERY_ROLES, RecoveryRole } from '../../couples/couple.entity';
 import { AGREEMENTS_KEPT_ANSWERS, AgreementsKeptAnswer, READINESS_ANSWERS, ReadinessAnswer } from '../check-in.entity';
@@ -53,6 +53,14 @@ export class SubmitCheckInDto {
   @ApiPropertyOptional({ maxLength: CHECK_IN_FREE_TEXT_MAX_LENGTH, description: 'Encrypted at rest; read only by you and your care team, never by your partner' })
   @IsOptional() @blankIsAbsent() @IsString() @MaxLength(CHECK_IN_FREE_TEXT_MAX_LENGTH)
   freeText?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'integer' }, { type: 'boolean' }, { type: 'string' }] },
+    description: 'Answers to your practice’s own measures (GET /v1/me/check-in-form), by key; text answers are encrypted at rest',
+  })
+  @IsOptional() @IsObject({ message: 'must be an object of answers by measure key' })
+  extraAnswers?: Record<string, unknown>;
 }
 
 export class ListMyCheckInsQueryDto extends PageQueryDto {}
@@ -98,6 +106,8 @@ export class MyCheckInDto {
   @ApiProperty({ enum: READINESS_ANSWERS, nullable: true }) forgivenessReadiness!: ReadinessAnswer | null;
   @ApiProperty() feelsUnsafe!: boolean;
   @ApiProperty({ nullable: true, type: String }) freeText!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Answers to the practice’s own measures, by key (text decrypted)' })
+  extraAnswers!: Record<string, number | boolean | string>;
 }
 
 export class MyCheckInPageDto {
