@@ -63,7 +63,8 @@ export class CheckInMeasuresRepository {
     id: string,
     patch: { label?: string; options?: string[]; active?: boolean; position?: number },
   ): Promise<MeasureRow | null> {
-    const rows: MeasureRow[] = await this.dataSource.query(
+    // For an UPDATE, TypeORM's postgres driver answers [rows, affectedCount].
+    const [rows]: [MeasureRow[], number] = await this.dataSource.query(
       `UPDATE practice_check_in_measures
           SET label = COALESCE($3, label), options = COALESCE($4, options), active = COALESCE($5, active),
               position = COALESCE($6::smallint, position), updated_at = now()
