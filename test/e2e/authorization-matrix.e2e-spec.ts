@@ -987,6 +987,65 @@ const CHECK_INS: Record<string, Row> = {
   },
 };
 
+/** A practice measure of the given practice, through the API (its admin). */
+async function newMeasure(ctx: TestContext, world: PracticeWorld, over: Record<string, unknown> = {}): Promise<{ id: string; key: string; label: string }> {
+  const key = `m_${tag()}`;
+  const label = `Measure ${tag()}`;
+  const res = await http(ctx)
+    .post('/v1/practice/check-in-measures')
+    .set('Authorization', `Bearer ${world.admin.accessToken}`)
+    .send({ key, label, kind: 'scale_0_10', ...over });
+  if (res.status !== 201) throw new Error(`measure: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, key, label };
+}
+
+/**
+ * A practice's own check-in measures hold no client data: admins manage them, staff read them,
+ * another practice's admin reads their own and does not find A's; the portal form asks the
+ * framework's measures and the caller's practice's active ones.
+ */
+const CHECK_IN_MEASURES: Record<string, Row> = {
+  'GET /v1/practice/check-in-measures': {
+    expect: STAFF_OWN(200),
+    build: async (ctx, w, who) => {
+      const m = await newMeasure(ctx, w.a);
+      return { token: tokenOf(w, who), ...(who === 'otherAdmin' ? { hidden: [m.id, m.key] } : { shows: [m.id, m.key] }) };
+    },
+  },
+  'POST /v1/practice/check-in-measures': {
+    expect: ADMIN_ONLY_OWN(201),
+    build: async (ctx, w, who) => {
+      const key = `by_${tag()}`;
+      return {
+        token: tokenOf(w, who),
+        body: { key, label: `Added by ${who}`, kind: 'choice', options: ['yes', 'no'] },
+        shows: [key],
+        after: async (res) => {
+          if (res.status !== 201) return;
+          const rows = await ctx.db.query(`SELECT practice_id FROM practice_check_in_measures WHERE key = $1`, [key]);
+          expect(rows).toEqual([{ practice_id: worldOf(w, who).practiceId }]);
+        },
+      };
+    },
+  },
+  'PATCH /v1/practice/check-in-measures/:id': {
+    expect: ADMIN_ONLY_BY_ID(200),
+    build: async (ctx, w, who) => {
+      const label = `Renamed by ${who} ${tag()}`;
+      return { token: tokenOf(w, who), params: { id: (await newMeasure(ctx, w.a)).id }, body: { label, active: false }, shows: [label] };
+    },
+  },
+  'GET /v1/me/check-in-form': {
+    expect: PORTAL(200),
+    build: async (ctx, w, who) => {
+      const ours = await newMeasure(ctx, w.a);
+      const retired = await newMeasure(ctx, w.a, { active: false });
+      const theirs = await newMeasure(ctx, w.b);
+      return { token: tokenOf(w, who), shows: ['"key":"trust"', ours.key], hidden: [retired.key, theirs.key] };
+    },
+  },
+};
+
 /** A couple's agreements: the wording is clinical content, for the couple's care team and the two partners. */
 const AGREEMENTS: Record<string, Row> = {
   'POST /v1/agreements': {
@@ -1518,6 +1577,7 @@ const MATRIX: Record<string, Row> = {
   ...PLAN_GOALS,
   ...PROGRESS,
   ...CHECK_INS,
+  ...CHECK_IN_MEASURES,
   ...AGREEMENTS,
   ...NOTIFICATIONS,
   ...CHECK_IN_SCHEDULES_AND_ONE_TAP,
