@@ -5,7 +5,7 @@ import { Notification } from '../notifications/notification.entity';
 import type { SubjectFacts } from './deliverability';
 import type { RecipientFacts } from './planning';
 import { ClientFactsRow, clientFacts, clientFactsSql, UserFactsRow, userFacts, userFactsSql } from './recipient-facts';
-import { returning } from './sql';
+import { prepared, returning } from './sql';
 
 export interface LockedNotification {
   notification: Notification;
@@ -96,7 +96,7 @@ export class DeliveryRepository {
    * same round trip.
    */
   async lockWithFacts(manager: EntityManager, id: string, practiceId: string): Promise<LockedNotification | null> {
-    const rows: LockedRow[] = await manager.query(LOCK_WITH_FACTS_SQL, [id, practiceId]);
+    const rows = await prepared<LockedRow>(manager, 'kintsugi_lock_with_facts', LOCK_WITH_FACTS_SQL, [id, practiceId]);
     const r = rows[0];
     if (!r) return null;
     const notification = Object.assign(new Notification(), {
@@ -154,8 +154,9 @@ export class DeliveryRepository {
 
   /** In-app: claim, complete and mark sent in one statement; false when a ledger row already existed. */
   async claimAndSend(manager: EntityManager, n: Notification, by: string, at: Date): Promise<boolean> {
-    const rows = await returning(
+    const rows = await prepared(
       manager,
+      'kintsugi_claim_and_send',
       `WITH claim AS (
          INSERT INTO notification_deliveries (notification_id, practice_id, channel, claimed_at, claimed_by, delivered_at)
          VALUES ($1, $2, $3, $4, $5, $4)
