@@ -36,6 +36,7 @@ export class OwnRedis {
       async () => {
         if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${this.log.join('').slice(-500)}`);
         const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        probe.on('error', () => undefined); // not up yet: connect() rejects, nothing to report
         try {
           await probe.connect();
           return (await probe.ping()) === 'PONG';

@@ -20,7 +20,11 @@ export class WorkerProcess {
   port = 0;
   private child: ChildProcess | null = null;
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `nodeArgs` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly nodeArgs: string[] = [],
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -32,7 +36,7 @@ export class WorkerProcess {
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
     this.port = await freePort();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.worker.ts'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.worker.ts'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -54,16 +58,27 @@ export class WorkerProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    await until(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}: ${this.tail()}`);
-        const res = await fetch(`http://127.0.0.1:${this.port}/health/ready`, { signal: AbortSignal.timeout(2000) });
-        return res.status === 200;
-      },
-      'the worker to be ready',
-      readyTimeoutMs,
-      200,
+    let exited = false;
+    const exit = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => {
+        exited = true;
+        reject(new Error(`worker exited (${code ?? signal}) before it was ready: ${this.tail()}`));
+      }),
     );
+    exit.catch(() => undefined);
+    await Promise.race([
+      exit,
+      until(
+        async () => {
+          if (exited) return true; // the race has already been lost to `exit`
+          const res = await fetch(`http://127.0.0.1:${this.port}/health/ready`, { signal: AbortSignal.timeout(2000) });
+          return res.status === 200;
+        },
+        'the worker to be ready',
+        readyTimeoutMs,
+        200,
+      ),
+    ]);
   }
 
   /** The worker's Prometheus text (its /metrics). */
