@@ -89,6 +89,30 @@ export class ClinicalAccess {
     return new Set(rows.map((r) => r.id));
   }
 
+  /**
+   * For a record that belongs to a couple or to one client (a plan, its homework): 404 when the
+   * subject is not visible at all, 403 when it is but its clinical content is not.
+   */
+  async assertSubjectClinical(
+    p: Principal,
+    s: { coupleId: string | null; clientId: string | null },
+    notFound: () => NotFoundError,
+    deniedMessage: string,
+  ): Promise<void> {
+    let record: boolean;
+    let clinical: boolean;
+    if (s.coupleId) {
+      record = (await this.visibleCoupleIds(p, [s.coupleId], 'record')).has(s.coupleId);
+      clinical = record && (await this.visibleCoupleIds(p, [s.coupleId], 'clinical')).has(s.coupleId);
+    } else {
+      const clientId = s.clientId!;
+      record = (await this.visibleClientIds(p, [clientId])).has(clientId);
+      clinical = record && (await this.clinicalClientIds(p, [clientId])).has(clientId);
+    }
+    if (!record) throw notFound();
+    if (!clinical) throw new ForbiddenError(deniedMessage, 'not_on_care_team');
+  }
+
   async assertCoupleRecord(p: Principal, coupleId: string): Promise<void> {
     if (!(await this.visibleCoupleIds(p, [coupleId])).has(coupleId)) throw new NotFoundError('Couple');
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { safeErrorText } from '../../common/logging/safe-error';
 import { DataSource } from 'typeorm';
 import { EnvSchema } from '../../config/env.schema';
 import { UnauthorizedError } from '../../common/errors/domain-error';
@@ -47,7 +48,7 @@ export class PasswordResetService {
     // Not awaited: a known email must not answer slower than an unknown one.
     this.mail
       .send({ to: user.email, ...passwordResetEmail(this.config.APP_BASE_URL, raw, ttl) })
-      .catch((err: Error) => this.logger.error({ err: err.message, userId: user.id }, 'password reset email failed'));
+      .catch((err: unknown) => this.logger.error({ err: safeErrorText(err), userId: user.id }, 'password reset email failed'));
   }
 
   /** Sets the new password and ends every session of the account. */

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { safeErrorText } from '../../common/logging/safe-error';
 import { DataSource } from 'typeorm';
 import { isUuid } from '../../common/access/clinical-access.service';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
@@ -190,7 +191,7 @@ export class ClientsService {
       this.audit.record({ ...event, outcome: 'allowed' });
     } catch (err) {
       // The invitation stands and can be re-sent; the failure is in the logs and the audit trail.
-      this.logger.error({ err: (err as Error).message, clientId, userId }, 'portal invitation email failed');
+      this.logger.error({ err: safeErrorText(err), clientId, userId }, 'portal invitation email failed');
       this.audit.record({ ...event, outcome: 'denied', reason: 'mail_failed' });
     }
   }

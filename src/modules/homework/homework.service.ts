@@ -82,21 +82,8 @@ export class HomeworkService {
 
   // ── Access ───────────────────────────────────────────────────────────────────────────────
 
-  /** 404 when the plan's subject is not visible at all; 403 when it is but its clinical content is not. */
-  private async assertClinical(p: Principal, s: Subject, notFoundError: () => NotFoundError): Promise<void> {
-    if (p.role === 'client') throw notFoundError();
-    let record: boolean;
-    let clinical: boolean;
-    if (s.coupleId) {
-      record = (await this.access.visibleCoupleIds(p, [s.coupleId], 'record')).has(s.coupleId);
-      clinical = record && (await this.access.visibleCoupleIds(p, [s.coupleId], 'clinical')).has(s.coupleId);
-    } else {
-      const clientId = s.clientId!;
-      record = (await this.access.visibleClientIds(p, [clientId])).has(clientId);
-      clinical = record && (await this.access.clinicalClientIds(p, [clientId])).has(clientId);
-    }
-    if (!record) throw notFoundError();
-    if (!clinical) throw new ForbiddenError('Only the care team reads homework', 'not_on_care_team');
+  private assertClinical(p: Principal, s: Subject, notFoundError: () => NotFoundError): Promise<void> {
+    return this.access.assertSubjectClinical(p, s, notFoundError, 'Only the care team reads homework');
   }
 
   /** A clinician of the plan: its owner, or a clinician directly on its subject's care team. */

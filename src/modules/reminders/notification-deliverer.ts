@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { safeErrorText } from '../../common/logging/safe-error';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -36,21 +37,6 @@ export class RetryLaterError extends Error {
 
 /** A job that arrives this early is still delivered (timer jitter); earlier than that it waits. */
 const EARLY_TOLERANCE_MS = 1000;
-
-/**
- * An error as a short text without personal data: its class and code, and a message with
- * anything that looks like an address, a URL or a long number taken out.
- */
-export function safeErrorText(err: unknown): string {
-  const e = err as { name?: string; code?: string | number; responseCode?: number; message?: string };
-  const head = [e?.name ?? 'Error', e?.code, e?.responseCode].filter((x) => x !== undefined && x !== null && x !== '').join(' ');
-  const message = String(e?.message ?? '')
-    .replace(/[^\s@<>"']+@[^\s@<>"']+/g, '<address>')
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
-    .replace(/\d{6,}/g, '<n>')
-    .slice(0, 160);
-  return `${head}: ${message}`.slice(0, 300);
-}
 
 /**
  * Delivers one notification row, exactly once to the person:

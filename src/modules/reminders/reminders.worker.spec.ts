@@ -1,4 +1,4 @@
-import { safeErrorText } from './notification-deliverer';
+import { safeErrorText } from '../../common/logging/safe-error';
 import type { ReminderSweeper, SweepReport } from './reminder-sweeper';
 import { SweepRunner } from './reminders.worker';
 

@@ -71,20 +71,8 @@ export class TreatmentPlansService {
 
   // Access.
 
-  /** 404 when the subject is not visible at all; 403 when visible but its clinical content is not. */
-  private async assertSubjectClinical(p: Principal, s: PlanSubject, notFound: () => NotFoundError): Promise<void> {
-    let record: boolean;
-    let clinical: boolean;
-    if (s.coupleId) {
-      record = (await this.access.visibleCoupleIds(p, [s.coupleId], 'record')).has(s.coupleId);
-      clinical = record && (await this.access.visibleCoupleIds(p, [s.coupleId], 'clinical')).has(s.coupleId);
-    } else {
-      const clientId = s.clientId!;
-      record = (await this.access.visibleClientIds(p, [clientId])).has(clientId);
-      clinical = record && (await this.access.clinicalClientIds(p, [clientId])).has(clientId);
-    }
-    if (!record) throw notFound();
-    if (!clinical) throw new ForbiddenError('Only the care team reads treatment plans', 'not_on_care_team');
+  private assertSubjectClinical(p: Principal, s: PlanSubject, notFound: () => NotFoundError): Promise<void> {
+    return this.access.assertSubjectClinical(p, s, notFound, 'Only the care team reads treatment plans');
   }
 
   private async readablePlan(p: Principal, id: string): Promise<PlanSubject & { ownerId: string }> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { safeErrorText } from '../../common/logging/safe-error';
 import { DataSource } from 'typeorm';
 import { EnvSchema } from '../../config/env.schema';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
@@ -130,7 +131,7 @@ export class UsersService {
       this.audit.record({ practiceId: principal.practiceId, actorUserId: principal.userId, actorRole: principal.role, action: 'user.invitation_sent', resourceType: 'user', resourceId: user.id, outcome: 'allowed' });
     } catch (err) {
       // The invitation stands and can be re-sent; the admin sees the failure in the logs/audit.
-      this.logger.error({ err: (err as Error).message, userId: user.id }, 'invitation email failed');
+      this.logger.error({ err: safeErrorText(err), userId: user.id }, 'invitation email failed');
       this.audit.record({ practiceId: principal.practiceId, actorUserId: principal.userId, actorRole: principal.role, action: 'user.invitation_sent', resourceType: 'user', resourceId: user.id, outcome: 'denied', reason: 'mail_failed' });
     }
   }
